@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef VIPI_CLI_CLI_H
+#define VIPI_CLI_CLI_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+/* Each takes argv with argv[0] = its own name and returns vipi's exit status. */
+int cmd_run(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
+int cmd_lab_guest(int argc, char **argv);
+
+/*
+ * Parses ARGV with CTX (GOption) up to a "--"; what follows it is the guest
+ * command, returned in *cmd (NULL-terminated, NULL when absent). Prints one
+ * line and returns false on a bad option.
+ */
+bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, char ***cmd);
+
+/* Parses an unsigned in [min, max]; one error line naming OPT otherwise. */
+bool cli_uint(const char *opt, const char *s, unsigned int min, unsigned int max,
+	      unsigned int *out);
+
+#endif

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/log.h"
+
+bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, char ***cmd)
+{
+	g_autoptr(GError) err = NULL;
+	int opts = *argc;
+
+	/*
+	 * Split at "--" ourselves: GOption would otherwise go on parsing the
+	 * guest command's own options (sh -c ...).
+	 */
+	*cmd = NULL;
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp((*argv)[i], "--")) {
+			opts = i;
+			if (i + 1 < *argc)
+				*cmd = &(*argv)[i + 1];
+			break;
+		}
+	}
+	(*argv)[opts] = NULL; /* was "--" or the terminator */
+	*argc = opts;
+	if (!g_option_context_parse(ctx, argc, argv, &err)) {
+		pr_err("%s", err->message);
+		return false;
+	}
+	if (*argc > 1) {
+		pr_err("unexpected argument '%s' (the guest command goes after --)", (*argv)[1]);
+		return false;
+	}
+	return true;
+}
+
+bool cli_uint(const char *opt, const char *s, unsigned int min, unsigned int max,
+	      unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	if (!s || !*s || *s == '-' || *s == '+')
+		goto bad;
+	v = strtoul(s, &end, 10);
+	if (errno || *end)
+		goto bad;
+	if (v < min || v > max) {
+		pr_err("%s %s is out of range (%u..%u)", opt, s, min, max);
+		return false;
+	}
+	*out = v;
+	return true;
+bad:
+	pr_err("%s needs a whole number, not '%s'", opt, s ? s : "");
+	return false;
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Guest side of the lab: PID 1 of the lab machine, chrooted into the host's
+ * root (9p). Runs the job's command with the caller's environment and working
+ * directory, its output appended to the job's files, then records the exit
+ * status and reboots, which ends QEMU (-no-reboot).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "lab/lab.h"
+#include "util/status.h"
+
+extern char **environ;
+
+/* A NUL-separated file as a NULL-terminated vector. */
+static char **guest_read_vec(const char *dir, const char *name)
+{
+	g_autofree char *p = g_build_filename(dir, name, NULL);
+	g_autofree char *s = NULL;
+	GPtrArray *v;
+	gsize len;
+
+	if (!g_file_get_contents(p, &s, &len, NULL))
+		return NULL;
+	v = g_ptr_array_new();
+	for (gsize off = 0; off < len; off += strlen(s + off) + 1)
+		g_ptr_array_add(v, g_strdup(s + off));
+	g_ptr_array_add(v, NULL);
+	return (char **)g_ptr_array_free(v, FALSE);
+}
+
+static int guest_open_out(const char *dir, const char *name)
+{
+	g_autofree char *p = g_build_filename(dir, name, NULL);
+
+	return open(p, O_WRONLY | O_APPEND | O_CLOEXEC);
+}
+
+static void guest_write_status(const char *dir, int status)
+{
+	g_autofree char *tmp = g_build_filename(dir, "status.tmp", NULL);
+	g_autofree char *dst = g_build_filename(dir, "status", NULL);
+	g_autofree char *s = g_strdup_printf("%d\n", status);
+
+	/* Written last and renamed: the host never reads a half status. */
+	if (g_file_set_contents(tmp, s, -1, NULL))
+		rename(tmp, dst);
+}
+
+static G_NORETURN void guest_exec(char **argv, char **env, const char *cwd, int out, int err)
+{
+	int null_fd = open("/dev/null", O_RDONLY);
+
+	dup2(null_fd, STDIN_FILENO);
+	dup2(out, STDOUT_FILENO);
+	dup2(err, STDERR_FILENO);
+	setsid();
+	if (cwd && chdir(cwd)) {
+		dprintf(STDERR_FILENO, "vipi lab: cannot enter %s: %s\n", cwd, strerror(errno));
+		_exit(127);
+	}
+	/* execvp searches the PATH of environ: make it the caller's. */
+	environ = env;
+	execvp(argv[0], argv);
+	dprintf(STDERR_FILENO, "vipi lab: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
+static int guest_wait(pid_t child)
+{
+	int wstatus;
+	pid_t r;
+
+	/* As PID 1 we also reap the command's orphans until it is done. */
+	do {
+		r = wait(&wstatus);
+	} while (r != child && (r > 0 || errno == EINTR));
+	if (r != child)
+		return VIPI_EXIT_OSERR;
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return WEXITSTATUS(wstatus);
+}
+
+int lab_guest_main(const char *dir)
+{
+	g_auto(GStrv) argv = guest_read_vec(dir, "argv");
+	g_auto(GStrv) env = guest_read_vec(dir, "env");
+	g_autofree char *cwdp = g_build_filename(dir, "cwd", NULL);
+	g_autofree char *cwd = NULL;
+	int out = guest_open_out(dir, "stdout");
+	int err = guest_open_out(dir, "stderr");
+	int status = VIPI_EXIT_SOFTWARE;
+	pid_t child;
+
+	g_file_get_contents(cwdp, &cwd, NULL, NULL);
+	if (!argv || !argv[0] || !env || out < 0 || err < 0) {
+		dprintf(err >= 0 ? err : 2, "vipi lab: job %s is incomplete\n", dir);
+		goto done;
+	}
+	child = fork();
+	if (child == 0)
+		guest_exec(argv, env, cwd, out, err);
+	status = child > 0 ? guest_wait(child) : VIPI_EXIT_OSERR;
+done:
+	guest_write_status(dir, status);
+	sync();
+	reboot(RB_AUTOBOOT);
+	return status;
+}

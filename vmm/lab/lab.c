@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host side of the lab. The job (argv, environment, working directory and the
+ * path of this binary) goes into a fresh directory under /tmp, which the lab
+ * machine sees at the same path through its 9p view of our root. The guest
+ * side (guest.c) writes the command's stdout and stderr into that directory
+ * as it runs, and its exit status last; we copy the output to our own stdout
+ * and stderr while QEMU runs, so it streams live.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "lab/lab.h"
+#include "lab/job.h"
+#include "util/log.h"
+#include "util/status.h"
+
+#define LAB_POLL_MS 20
+
+enum lab_end {
+	LAB_END_EXITED,
+	LAB_END_TIMEOUT,
+	LAB_END_SIGNAL,
+};
+
+static volatile sig_atomic_t lab_signal;
+
+static void lab_on_signal(int sig)
+{
+	lab_signal = sig;
+}
+
+void lab_config_init(struct lab_config *cfg)
+{
+	const char *kit = g_getenv("VIPI_KIT");
+
+	cfg->cpus = LAB_DEFAULT_CPUS;
+	cfg->mem_mib = LAB_DEFAULT_MEM_MIB;
+	cfg->timeout_s = 0;
+	cfg->kit_dir = kit && *kit ? kit : VIPI_KIT_DIR;
+	cfg->quiet = false;
+}
+
+bool lab_mode_parse(const char *s, enum lab_mode *mode)
+{
+	static const char *const names[] = { [LAB_AUTO] = "auto", [LAB_NEVER] = "never",
+					     [LAB_ALWAYS] = "always" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (!g_strcmp0(s, names[i])) {
+			*mode = i;
+			return true;
+		}
+	}
+	pr_err("--lab takes auto, never or always, not '%s'", s ? s : "");
+	return false;
+}
+
+bool lab_host_has_kvm(void)
+{
+	struct stat st;
+
+	return stat("/dev/kvm", &st) == 0 && S_ISCHR(st.st_mode);
+}
+
+bool lab_wanted(enum lab_mode mode)
+{
+	return mode == LAB_ALWAYS || (mode == LAB_AUTO && !lab_host_has_kvm());
+}
+
+/* Installs our handlers for the run and returns the old ones in OLD. */
+static void lab_trap_signals(struct sigaction old[2])
+{
+	struct sigaction sa = { .sa_handler = lab_on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	lab_signal = 0;
+	sigaction(SIGINT, &sa, &old[0]);
+	sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void lab_restore_signals(const struct sigaction old[2])
+{
+	sigaction(SIGINT, &old[0], NULL);
+	sigaction(SIGTERM, &old[1], NULL);
+}
+
+static int lab_signal_status(int sig)
+{
+	return sig == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
+}
+
+static char **lab_qemu_argv(const struct lab_config *cfg, const struct lab_job *job,
+			    const char *qemu)
+{
+	GPtrArray *a = g_ptr_array_new();
+
+#define ARG(...) g_ptr_array_add(a, g_strdup_printf(__VA_ARGS__))
+	ARG("%s", qemu);
+	ARG("-accel"), ARG("tcg,thread=multi");
+	/* TCG's "max" model advertises SVM and NPT: nested KVM with kvm-amd. */
+	ARG("-cpu"), ARG("max");
+	ARG("-smp"), ARG("%u", cfg->cpus);
+	ARG("-m"), ARG("%u", cfg->mem_mib);
+	ARG("-nodefaults"), ARG("-no-user-config"), ARG("-display"), ARG("none");
+	ARG("-no-reboot");
+	ARG("-kernel"), ARG("%s/vmlinuz", cfg->kit_dir);
+	ARG("-initrd"), ARG("%s/lab.cpio.gz", cfg->kit_dir);
+	ARG("-append"), ARG("console=ttyS0 quiet panic=-1 mitigations=off vipi.job=%s",
+			    job->dir);
+	ARG("-serial"), ARG("file:%s/console.log", job->dir);
+	ARG("-virtfs"),
+		ARG("local,path=/,mount_tag=host,security_model=none,multidevs=remap,id=host");
+#undef ARG
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+static pid_t lab_spawn(char **argv, const char *log_path)
+{
+	pid_t pid;
+	int log_fd;
+
+	log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (log_fd < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int null_fd = open("/dev/null", O_RDONLY);
+
+		dup2(null_fd, 0);
+		dup2(log_fd, 1);
+		dup2(log_fd, 2);
+		signal(SIGINT, SIG_IGN); /* we decide when QEMU dies */
+		execvp(argv[0], argv);
+		dprintf(log_fd, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(log_fd);
+	return pid;
+}
+
+/* Waits for PID, copying the job's output meanwhile. Returns how it ended. */
+static enum lab_end lab_supervise(const struct lab_config *cfg, struct lab_job *job, pid_t pid,
+				  int *wstatus)
+{
+	gint64 deadline = cfg->timeout_s ? g_get_monotonic_time() +
+						   (gint64)cfg->timeout_s * G_USEC_PER_SEC :
+					   0;
+
+	for (;;) {
+		pid_t r = waitpid(pid, wstatus, WNOHANG);
+
+		lab_job_pump(job);
+		if (r == pid)
+			return LAB_END_EXITED;
+		if (r < 0 && errno != EINTR)
+			return LAB_END_EXITED;
+		if (lab_signal)
+			return LAB_END_SIGNAL;
+		if (deadline && g_get_monotonic_time() >= deadline)
+			return LAB_END_TIMEOUT;
+		g_usleep(LAB_POLL_MS * 1000);
+	}
+}
+
+static int lab_finish(const struct lab_config *cfg, struct lab_job *job, int wstatus)
+{
+	g_autofree char *why = NULL;
+	int status;
+
+	if (lab_job_status(job, &status))
+		return status;
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127) {
+		why = lab_job_tail(job, "qemu.log");
+		pr_err("lab: QEMU did not start: %s", why ? why : "no message");
+		return VIPI_EXIT_UNAVAILABLE;
+	}
+	why = lab_job_tail(job, "console.log");
+	if (!why)
+		why = lab_job_tail(job, "qemu.log");
+	pr_err("lab: the lab machine stopped without the command's exit status: %s",
+	       why ? why : "no console output");
+	return VIPI_EXIT_GUEST_CRASH;
+}
+
+static int lab_run_direct(const struct lab_config *cfg, char *const argv[])
+{
+	g_autoptr(GError) err = NULL;
+	int wstatus;
+
+	/* A host with /dev/kvm: the command runs here, as it is. */
+	if (!g_spawn_sync(NULL, (char **)argv, NULL,
+			  G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
+			  NULL, NULL, NULL, NULL, &wstatus, &err)) {
+		pr_err("lab: %s", err->message);
+		return 127;
+	}
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return WEXITSTATUS(wstatus);
+}
+
+static bool lab_kit_ok(const struct lab_config *cfg)
+{
+	const char *need[] = { "vmlinuz", "lab.cpio.gz" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(need); i++) {
+		g_autofree char *p = g_build_filename(cfg->kit_dir, need[i], NULL);
+
+		if (access(p, R_OK)) {
+			pr_err("lab: no %s in the kit %s (run 'make kit', or set VIPI_KIT)",
+			       need[i], cfg->kit_dir);
+			return false;
+		}
+	}
+	return true;
+}
+
+int lab_run(const struct lab_config *cfg, char *const argv[])
+{
+	g_autofree char *qemu = NULL;
+	g_auto(GStrv) qargv = NULL;
+	g_autofree char *log_path = NULL;
+	struct sigaction old[2];
+	struct lab_job job;
+	enum lab_end end;
+	int wstatus = 0, ret;
+	pid_t pid;
+
+	if (lab_host_has_kvm())
+		return lab_run_direct(cfg, argv);
+
+	qemu = g_find_program_in_path("qemu-system-x86_64");
+	if (!qemu) {
+		pr_err("lab: this host has no /dev/kvm and the lab needs QEMU: "
+		       "apt-get install qemu-system-x86");
+		return VIPI_EXIT_UNAVAILABLE;
+	}
+	if (!lab_kit_ok(cfg))
+		return VIPI_EXIT_UNAVAILABLE;
+	if (!cfg->quiet)
+		pr_info("no /dev/kvm here: running in the lab (QEMU TCG, nested KVM); "
+			"timings are emulated, exit counts are exact");
+
+	ret = lab_job_create(&job, argv);
+	if (ret)
+		return ret;
+	qargv = lab_qemu_argv(cfg, &job, qemu);
+	log_path = g_build_filename(job.dir, "qemu.log", NULL);
+	lab_trap_signals(old);
+	pid = lab_spawn(qargv, log_path);
+	if (pid < 0) {
+		pr_err("lab: cannot start QEMU: %s", g_strerror(errno));
+		ret = VIPI_EXIT_OSERR;
+		goto out;
+	}
+	end = lab_supervise(cfg, &job, pid, &wstatus);
+	if (end != LAB_END_EXITED) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		lab_job_pump(&job);
+	}
+	switch (end) {
+	case LAB_END_TIMEOUT:
+		pr_err("lab: timed out after %u s; the lab machine was stopped", cfg->timeout_s);
+		ret = VIPI_EXIT_TIMEOUT;
+		break;
+	case LAB_END_SIGNAL:
+		pr_err("lab: interrupted; the lab machine was stopped");
+		ret = lab_signal_status(lab_signal);
+		break;
+	default:
+		ret = lab_finish(cfg, &job, wstatus);
+	}
+out:
+	lab_restore_signals(old);
+	lab_job_destroy(&job);
+	return ret;
+}
+
+int lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char **argv)
+{
+	g_autoptr(GPtrArray) a = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
+
+	if (!self) {
+		pr_err("cannot find this program's path in /proc/self/exe");
+		return VIPI_EXIT_OSERR;
+	}
+	g_ptr_array_add(a, g_strdup(self));
+	g_ptr_array_add(a, g_strdup(subcmd));
+	/* First, so that an explicit --lab among ARGS still wins inside. */
+	g_ptr_array_add(a, g_strdup("--lab=never"));
+	for (int i = 1; i < argc; i++)
+		g_ptr_array_add(a, g_strdup(argv[i]));
+	g_ptr_array_add(a, NULL);
+	return lab_run(cfg, (char *const *)a->pdata);
+}
