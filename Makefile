@@ -5,9 +5,13 @@
 #   make check   all tests; ends with "N passed, N failed"
 #   make bench   boots test guests and prints the vIPI cost report
 BUILD ?= build
-MESON_TEST_ARGS ?=
+# Unit tests again under clang's ASan + UBSan, and the fuzz targets.
+SAN ?= build-san
+SAN_FLAGS = -Dkit=false -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+	-Dbuildtype=debug -Dc_args='-fsanitize=fuzzer-no-link -fno-sanitize-recover=all'
+FUZZ_RUNS ?= 1000000
 
-.PHONY: all deps setup kit build check bench fuzz format clean
+.PHONY: all deps setup kit build san check bench fuzz format clean
 
 all: build
 
@@ -23,8 +27,17 @@ kit: setup
 build: kit
 	@ninja -C $(BUILD) >/dev/null || ninja -C $(BUILD)
 
-check: build
-	@scripts/check.sh $(BUILD) $(MESON_TEST_ARGS)
+san: deps
+	@test -f $(SAN)/build.ninja || CC=clang meson setup $(SAN) $(SAN_FLAGS) >/dev/null
+	@ninja -C $(SAN) >/dev/null || ninja -C $(SAN)
+
+check: build san
+	@scripts/check.sh $(BUILD) $(SAN)
+
+# Each fuzz target for FUZZ_RUNS executions (default one million).
+fuzz: san
+	@VIPI_FUZZ_RUNS=$(FUZZ_RUNS) meson test -C $(SAN) --suite fuzz --timeout-multiplier 0 \
+		--print-errorlogs -v
 
 bench: build
 	@$(BUILD)/vipi bench --json $(BUILD)/bench.json --csv $(BUILD)/bench.csv \
@@ -34,4 +47,4 @@ format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN)
