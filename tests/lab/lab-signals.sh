@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# SIGINT and SIGTERM while the lab machine boots tear it down: exit 130/143,
+# one line, no QEMU left running, no job directory left in /tmp.
+. "$(dirname "$0")/lib.sh"
+before=$(lab_leftovers)
+for sig in INT TERM; do
+	"$VIPI" lab -q -- sleep 600 2>"$tmp/err" &
+	pid=$!
+	sleep 3
+	kill -"$sig" "$pid"
+	wait "$pid"
+	rc=$?
+	want=130
+	[ "$sig" = TERM ] && want=143
+	expect_eq "exit status after SIG$sig" "$rc" "$want"
+	grep -q 'interrupted' "$tmp/err" || fail "no message after SIG$sig: $(cat "$tmp/err")"
+	expect_eq "job dirs left after SIG$sig" "$(lab_leftovers)" "$before"
+done
+sleep 1
+left=$(pgrep -f 'vipi-lab-' | wc -l)
+expect_eq "lab QEMU processes left" "$left" 0
