@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A small synchronous QMP client over a unix socket (GIO + json-glib), for
+ * what the QEMU baseline needs: the capabilities handshake, the vCPU map and
+ * per-vCPU KVM statistics from `query-stats` (QEMU >= 7.1).
+ */
+#ifndef VIPI_BENCH_QMP_H
+#define VIPI_BENCH_QMP_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+struct qmp;
+
+/*
+ * Connects to PATH, retrying while QEMU has not created it yet (up to
+ * TIMEOUT_MS), reads the greeting and negotiates capabilities. Every later
+ * read waits at most TIMEOUT_MS too. NULL and ERR on failure.
+ */
+struct qmp *qmp_connect(const char *path, unsigned int timeout_ms, GError **err);
+void qmp_close(struct qmp *q);
+
+/* Runs CMD with ARGS (a JSON object text, or NULL); returns its "return" node. */
+JsonNode *qmp_execute(struct qmp *q, const char *cmd, const char *args, GError **err);
+
+/*
+ * Per-vCPU KVM stats: a new array of GHashTable (name -> guint64 *), one per
+ * vCPU in cpu-index order. Only scalar counters are kept (histograms and
+ * booleans are left out).
+ */
+GPtrArray *qmp_vcpu_stats(struct qmp *q, GError **err);
+
+/* Asks QEMU to quit; it may close the socket before answering. */
+void qmp_quit(struct qmp *q);
+
+#endif
