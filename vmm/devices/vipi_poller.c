@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vipi poller: one host thread that takes pending words out of the
+ * guest's mailbox and injects one MSI per class bit at the target vCPU.
+ *
+ * It spins while requests keep coming and for cfg.spin_us after the last
+ * one, then sleeps on the doorbell eventfd. Going to sleep is the guest
+ * sender's mirror image (docs/abi.md, "Memory ordering"):
+ *
+ *   poller: state = SLEEPING; full fence; rescan every slot; block
+ *   sender: fetch-or pending;  full fence; read state; ring if SLEEPING
+ *
+ * Either the rescan sees the sender's bits or the sender sees SLEEPING and
+ * rings, so no request waits for a poller that will never look.
+ *
+ * Nothing here allocates or takes a lock: the kick path is the mailbox, a
+ * system call per injection and, when asleep, one eventfd read.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "devices/vipi_priv.h"
+#include "util/log.h"
+
+static const uint8_t vipi_class_vector[VIPI_NR_CLASSES] = {
+	VIPI_VECTOR_CALL_FUNC_SINGLE,
+	VIPI_VECTOR_RESCHEDULE,
+	VIPI_VECTOR_CALL_FUNC,
+};
+
+static uint64_t vipi_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void vipi_inject(struct vipi_dev *dev, uint32_t slot, uint32_t word)
+{
+	int vcpu = dev->slot_vcpu[slot];
+
+	if (word & ~VIPI_CLASS_MASK) {
+		vipi_count(dev, invalid_class, 1);
+		pr_warn_ratelimited("vipi-dev: reserved class bits %#x for APIC ID %u dropped",
+				    word & ~VIPI_CLASS_MASK, slot);
+	}
+	if (vcpu == VIPI_NO_VCPU) {
+		vipi_count(dev, invalid_slot, 1);
+		pr_warn_ratelimited("vipi-dev: request for APIC ID %u, which no vCPU has", slot);
+		return;
+	}
+	for (unsigned int c = 0; c < VIPI_NR_CLASSES; c++) {
+		int r;
+
+		if (!(word & (1u << c)))
+			continue;
+		r = dev->ops->signal_msi(dev->ctx, vcpu, vipi_class_vector[c]);
+		if (r > 0) {
+			vipi_count(dev, injections, 1);
+		} else if (r == 0) {
+			vipi_count(dev, inject_coalesced, 1);
+		} else {
+			vipi_count(dev, inject_errors, 1);
+			pr_warn_ratelimited("vipi-dev: MSI %#x to vCPU %d failed: %s",
+					    vipi_class_vector[c], vcpu, strerror(-r));
+		}
+	}
+}
+
+unsigned int vipi_poller_scan(struct vipi_dev *dev)
+{
+	struct vipi_mbox *mb = dev->mbox;
+	unsigned int taken = 0;
+
+	for (uint32_t s = 0; s < dev->nr_slots; s++) {
+		uint32_t *p = &mb->slot[s].pending, w;
+
+		/* A plain load first: no locked operation on lines with nothing. */
+		if (!__atomic_load_n(p, __ATOMIC_RELAXED))
+			continue;
+		w = __atomic_exchange_n(p, 0, __ATOMIC_SEQ_CST);
+		if (!w)
+			continue;
+		taken++;
+		vipi_inject(dev, s, w);
+	}
+	if (taken) {
+		vipi_count(dev, words_taken, taken);
+		/* Informational only: the guest reads it for its sysfs. */
+		__atomic_fetch_add(&mb->hdr.poller_takes, taken, __ATOMIC_RELAXED);
+	}
+	return taken;
+}
+
+static void vipi_set_state(struct vipi_dev *dev, uint32_t state)
+{
+	__atomic_store_n(&dev->mbox->hdr.poller_state, state, __ATOMIC_SEQ_CST);
+	/* Store then load of the pending words: only a full fence orders that. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static bool vipi_stopping(struct vipi_dev *dev)
+{
+	return __atomic_load_n(&dev->poller_stop, __ATOMIC_ACQUIRE);
+}
+
+/* Blocks until the doorbell rings or we are told to stop. */
+static void vipi_sleep(struct vipi_dev *dev)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = dev->doorbell_fd, .events = POLLIN },
+		{ .fd = dev->stop_fd, .events = POLLIN },
+	};
+	uint64_t v;
+
+	vipi_count(dev, sleeps, 1);
+	while (poll(pfd, 2, -1) < 0 && errno == EINTR)
+		;
+	if (pfd[0].revents & POLLIN) {
+		/* Resets the count: rings while we were waking coalesce. */
+		if (read(dev->doorbell_fd, &v, sizeof(v)) == sizeof(v))
+			vipi_count(dev, wakeups, 1);
+		__atomic_fetch_add(&dev->mbox->hdr.poller_wakeups, 1, __ATOMIC_RELAXED);
+	}
+}
+
+static void vipi_pin(struct vipi_dev *dev)
+{
+	cpu_set_t set;
+	int r;
+
+	if (dev->cfg.poller_cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(dev->cfg.poller_cpu, &set);
+	r = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	if (r)
+		pr_warn("vipi-dev: cannot pin the poller to CPU %d: %s", dev->cfg.poller_cpu,
+			strerror(r));
+}
+
+static void *vipi_poller(void *arg)
+{
+	struct vipi_dev *dev = arg;
+	uint64_t spin_ns = (uint64_t)dev->cfg.spin_us * 1000, last;
+
+	__atomic_store_n(&dev->poller_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	vipi_pin(dev);
+	vipi_set_state(dev, VIPI_POLLER_AWAKE);
+	last = vipi_now_ns();
+	while (!vipi_stopping(dev)) {
+		if (vipi_poller_scan(dev)) {
+			last = vipi_now_ns();
+			continue;
+		}
+		if (vipi_now_ns() - last < spin_ns) {
+			__builtin_ia32_pause();
+			continue;
+		}
+		vipi_set_state(dev, VIPI_POLLER_SLEEPING);
+		if (!vipi_poller_scan(dev))
+			vipi_sleep(dev);
+		vipi_set_state(dev, VIPI_POLLER_AWAKE);
+		last = vipi_now_ns();
+	}
+	/* Requests posted before the guest disabled us are still delivered. */
+	vipi_poller_scan(dev);
+	return NULL;
+}
+
+int vipi_poller_start(struct vipi_dev *dev)
+{
+	uint64_t v;
+	int r;
+
+	/* Stale rings from an earlier life would only cost one empty scan. */
+	while (read(dev->stop_fd, &v, sizeof(v)) == sizeof(v))
+		;
+	__atomic_store_n(&dev->poller_stop, 0, __ATOMIC_RELEASE);
+	r = pthread_create(&dev->poller, NULL, vipi_poller, dev);
+	if (r) {
+		pr_err("vipi-dev: cannot start the poller: %s", strerror(r));
+		return -r;
+	}
+	pthread_setname_np(dev->poller, "vipi-poller");
+	dev->poller_running = true;
+	/* Its TID is what one reads /proc/self/task/TID/stat by: wait for it. */
+	while (!__atomic_load_n(&dev->poller_tid, __ATOMIC_ACQUIRE))
+		sched_yield();
+	return 0;
+}
+
+void vipi_poller_stop(struct vipi_dev *dev)
+{
+	uint64_t one = 1;
+
+	if (!dev->poller_running)
+		return;
+	__atomic_store_n(&dev->poller_stop, 1, __ATOMIC_RELEASE);
+	if (write(dev->stop_fd, &one, sizeof(one)) != sizeof(one))
+		pr_warn("vipi-dev: cannot wake the poller: %s", strerror(errno));
+	pthread_join(dev->poller, NULL);
+	dev->poller_running = false;
+	__atomic_store_n(&dev->poller_tid, 0, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What vipi.c (registers, control) and vipi_poller.c (the thread) share. */
+#ifndef VIPI_DEVICES_VIPI_PRIV_H
+#define VIPI_DEVICES_VIPI_PRIV_H
+
+#include <pthread.h>
+
+#include "devices/pci.h"
+#include "devices/vipi.h"
+
+#define VIPI_NO_VCPU (-1)
+
+struct vipi_dev {
+	const struct vipi_ops *ops;
+	void *ctx;
+	struct vipi_cfg cfg;
+
+	/* Control plane: registers, enable/disable, the doorbell's place. */
+	pthread_mutex_t lock;
+	uint32_t guest_features;
+	uint32_t mbox_lo, mbox_hi;
+	uint32_t status;
+	uint16_t doorbell_port; /* where the ioeventfd is, 0: nowhere */
+	struct pci_dev *pci;
+
+	/* Fixed at creation. */
+	uint32_t nr_slots;
+	int slot_vcpu[VIPI_MAX_SLOTS]; /* APIC ID -> vCPU index, or VIPI_NO_VCPU */
+	int doorbell_fd;	       /* the ioeventfd's eventfd */
+	int stop_fd;		       /* tells a sleeping poller to quit */
+
+	/* The poller, while enabled. */
+	struct vipi_mbox *mbox; /* host view of the guest's mailbox */
+	pthread_t poller;
+	bool poller_running;
+	int poller_stop;	  /* atomic */
+	pid_t poller_tid;	  /* atomic */
+	uint64_t poller_cpu_done; /* CPU time of earlier poller lives, ns */
+
+	struct vipi_counters cnt; /* updated with __atomic builtins */
+};
+
+#define vipi_count(dev, field, n) __atomic_fetch_add(&(dev)->cnt.field, (n), __ATOMIC_RELAXED)
+
+int vipi_poller_start(struct vipi_dev *dev);
+/* Stops the poller; it drains the mailbox once more before it exits. */
+void vipi_poller_stop(struct vipi_dev *dev);
+/* Takes and injects every pending word once; returns how many were non-zero. */
+unsigned int vipi_poller_scan(struct vipi_dev *dev);
+
+#endif

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vipi device on a real VM: vipi_ops from vm.h (KVM_SIGNAL_MSI,
+ * KVM_IOEVENTFD, RAM lookup) and phase marks from the stats snapshots.
+ * Kept apart from vipi.c so that unit tests link the model without KVM.
+ */
+#include <stdio.h>
+
+#include "devices/vipi.h"
+#include "kvm/stats.h"
+#include "kvm/vm.h"
+#include "util/log.h"
+
+static void *vipi_vm_gpa_to_hva(void *ctx, uint64_t gpa, uint64_t len)
+{
+	return vm_gpa_to_hva(ctx, gpa, len);
+}
+
+static unsigned int vipi_vm_nr_vcpus(void *ctx)
+{
+	return vm_nr_vcpus(ctx);
+}
+
+static uint32_t vipi_vm_apic_id(void *ctx, unsigned int index)
+{
+	return vm_vcpu_apic_id(ctx, index);
+}
+
+static int vipi_vm_signal_msi(void *ctx, unsigned int index, uint8_t vector)
+{
+	return vm_signal_msi(ctx, index, vector);
+}
+
+static int vipi_vm_ioeventfd_add(void *ctx, uint16_t port, unsigned int len, int64_t datamatch,
+				 int fd)
+{
+	return vm_ioeventfd_add(ctx, port, len, datamatch, fd);
+}
+
+static int vipi_vm_ioeventfd_remove(void *ctx, uint16_t port, unsigned int len, int64_t datamatch,
+				    int fd)
+{
+	return vm_ioeventfd_remove(ctx, port, len, datamatch, fd);
+}
+
+static void vipi_vm_phase_mark(void *ctx, uint32_t label)
+{
+	char name[32];
+	int r;
+
+	snprintf(name, sizeof(name), "phase-%u", label);
+	r = stats_snapshot(ctx, name);
+	if (r)
+		pr_warn_ratelimited("vipi-dev: phase mark %u: no snapshot (%d)", label, r);
+}
+
+static const struct vipi_ops vipi_vm_ops = {
+	.gpa_to_hva = vipi_vm_gpa_to_hva,
+	.nr_vcpus = vipi_vm_nr_vcpus,
+	.vcpu_apic_id = vipi_vm_apic_id,
+	.signal_msi = vipi_vm_signal_msi,
+	.ioeventfd_add = vipi_vm_ioeventfd_add,
+	.ioeventfd_remove = vipi_vm_ioeventfd_remove,
+	.phase_mark = vipi_vm_phase_mark,
+};
+
+struct vipi_dev *vipi_dev_create(struct vm *vm, struct pci_bus *bus, const struct vipi_cfg *cfg)
+{
+	struct vipi_dev *dev = vipi_dev_new(&vipi_vm_ops, vm, cfg);
+
+	if (!dev)
+		return NULL;
+	if (vipi_dev_attach(dev, bus)) {
+		vipi_dev_free(dev);
+		return NULL;
+	}
+	return dev;
+}
