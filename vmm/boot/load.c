@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * File side of the boot: reads the kernel and initrd straight into guest
+ * RAM (no host copy, so the VMM's RSS stays guest RAM plus a little), and
+ * writes the tables the pure functions in this directory build.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "boot/boot.h"
+#include "boot/load.h"
+#include "kvm/vm.h"
+#include "util/log.h"
+#include "util/status.h"
+
+#define MIB ((uint64_t)1 << 20)
+
+static int boot_open(const char *what, const char *path, uint64_t *size)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		pr_err("%s %s: %s", what, path, g_strerror(errno));
+		return -VIPI_EXIT_NOINPUT;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		pr_err("%s %s: not a regular file", what, path);
+		close(fd);
+		return -VIPI_EXIT_NOINPUT;
+	}
+	*size = st.st_size;
+	return fd;
+}
+
+/* Reads LEN bytes at OFF of FD to guest-physical GPA. */
+static int boot_read_to_guest(struct vm *vm, int fd, uint64_t off, uint64_t gpa, uint64_t len,
+			      const char *what)
+{
+	uint8_t *dst = vm_gpa_to_hva(vm, gpa, len);
+
+	if (!dst) {
+		pr_err("%s does not fit in guest RAM", what);
+		return VIPI_EXIT_CONFIG;
+	}
+	while (len) {
+		ssize_t n = pread(fd, dst, len, off);
+
+		if (n <= 0) {
+			pr_err("%s: read failed: %s", what, n ? g_strerror(errno) : "file shrank");
+			return VIPI_EXIT_NOINPUT;
+		}
+		dst += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int boot_read_header(const char *path, uint8_t *hdr, size_t *len, uint64_t *size,
+			    struct bzimage_info *info)
+{
+	const char *why = NULL;
+	ssize_t n;
+	int fd = boot_open("kernel", path, size);
+
+	if (fd < 0)
+		return fd;
+	n = pread(fd, hdr, BZIMAGE_HDR_LEN, 0);
+	if (n < 0) {
+		pr_err("kernel %s: %s", path, g_strerror(errno));
+		close(fd);
+		return -VIPI_EXIT_NOINPUT;
+	}
+	*len = n;
+	if (bzimage_parse(hdr, n, *size, info, &why)) {
+		pr_err("kernel %s: %s", path, why);
+		close(fd);
+		return -VIPI_EXIT_BADIMAGE;
+	}
+	return fd;
+}
+
+int boot_check_kernel(const char *path)
+{
+	uint8_t hdr[BZIMAGE_HDR_LEN];
+	struct bzimage_info info;
+	uint64_t size;
+	size_t len;
+	int fd = boot_read_header(path, hdr, &len, &size, &info);
+
+	if (fd < 0)
+		return -fd;
+	close(fd);
+	return 0;
+}
+
+static int boot_initrd(struct vm *vm, const struct boot_config *cfg,
+		       const struct bzimage_info *info, uint64_t avoid_end, uint64_t *gpa,
+		       uint64_t *total)
+{
+	g_autoptr(GByteArray) extra = cfg->cmd ? cpio_command(cfg->cmd) : g_byte_array_new();
+	uint64_t size, pad;
+	uint8_t *dst;
+	int fd, r;
+
+	fd = boot_open("initrd", cfg->initrd, &size);
+	if (fd < 0)
+		return -fd;
+	/*
+	 * The kernel looks for the next archive's magic only at a 4-byte
+	 * aligned offset: pad the image with zeros (which it skips) first.
+	 */
+	pad = (4 - (size & 3)) & 3;
+	*total = size + pad + extra->len;
+	if (initrd_place(boot_low_ram_end(cfg->mem_bytes), info->initrd_addr_max, avoid_end, *total,
+			 gpa)) {
+		pr_err("initrd %s (%" G_GUINT64_FORMAT " MiB) does not fit in %" G_GUINT64_FORMAT
+		       " MiB of guest RAM beside the kernel; raise --mem",
+		       cfg->initrd, (*total + MIB - 1) / MIB, cfg->mem_bytes / MIB);
+		close(fd);
+		return VIPI_EXIT_CONFIG;
+	}
+	r = boot_read_to_guest(vm, fd, 0, *gpa, size, "initrd");
+	close(fd);
+	if (r)
+		return r;
+	/* A second archive right after the first: the kernel unpacks both. */
+	dst = vm_gpa_to_hva(vm, *gpa + size, pad + extra->len);
+	if (dst) {
+		memset(dst, 0, pad);
+		memcpy(dst + pad, extra->data, extra->len);
+	}
+	return 0;
+}
+
+static int boot_tables(struct vm *vm, const struct boot_config *cfg, const uint8_t *hdr,
+		       const struct bzimage_info *info, uint64_t initrd_gpa, uint64_t initrd_size)
+{
+	struct boot_e820 e820[E820_MAX];
+	uint8_t *low = vm_gpa_to_hva(vm, 0, 0x100000);
+	size_t cmdlen = strlen(cfg->cmdline);
+	uint32_t cmdmax = info->cmdline_size ? info->cmdline_size : 255;
+	struct zeropage_args za = {
+		.hdr = hdr,
+		.info = info,
+		.cmdline_gpa = BOOT_CMDLINE_GPA,
+		.cmdline_len = cmdlen,
+		.initrd_gpa = initrd_gpa,
+		.initrd_size = initrd_size,
+		.e820 = e820,
+	};
+
+	if (!low)
+		return VIPI_EXIT_SOFTWARE;
+	if (cmdlen > cmdmax || cmdlen >= BOOT_CMDLINE_MAX) {
+		pr_err("kernel command line is %zu bytes; this kernel takes %u", cmdlen, cmdmax);
+		return VIPI_EXIT_USAGE;
+	}
+	memcpy(low + BOOT_CMDLINE_GPA, cfg->cmdline, cmdlen + 1);
+	za.nr_e820 = e820_build(cfg->mem_bytes, e820, E820_MAX);
+	if (zeropage_build(low + BOOT_ZEROPAGE_GPA, &za))
+		return VIPI_EXIT_SOFTWARE;
+	if (!mptable_build(low + BOOT_MPTABLE_GPA, BOOT_MPTABLE_MAX, BOOT_MPTABLE_GPA,
+			   cfg->ncpus)) {
+		pr_err("MP table: cannot describe %u vCPUs", cfg->ncpus);
+		return VIPI_EXIT_CONFIG;
+	}
+	boot_pagetables(low);
+	boot_gdt(low);
+	return 0;
+}
+
+int boot_load(struct vm *vm, const struct boot_config *cfg)
+{
+	uint8_t hdr[BZIMAGE_HDR_LEN];
+	struct bzimage_info info;
+	uint64_t size, run_end, initrd_gpa = 0, initrd_size = 0;
+	size_t hdrlen;
+	int fd, r;
+
+	fd = boot_read_header(cfg->kernel, hdr, &hdrlen, &size, &info);
+	if (fd < 0)
+		return -fd;
+	/* The kernel decompresses itself to 16 MiB and needs init_size there. */
+	run_end = MAX(BOOT_KERNEL_GPA + info.kernel_size, BOOT_KERNEL_RUN_GPA + info.init_size);
+	if (run_end > boot_low_ram_end(cfg->mem_bytes)) {
+		pr_err("kernel needs %" G_GUINT64_FORMAT " MiB of guest RAM; raise --mem",
+		       (run_end + MIB - 1) / MIB);
+		close(fd);
+		return VIPI_EXIT_CONFIG;
+	}
+	r = boot_read_to_guest(vm, fd, info.kernel_off, BOOT_KERNEL_GPA, info.kernel_size,
+			       "kernel");
+	close(fd);
+	if (r)
+		return r;
+	if (cfg->initrd) {
+		r = boot_initrd(vm, cfg, &info, run_end, &initrd_gpa, &initrd_size);
+		if (r)
+			return r;
+	}
+	return boot_tables(vm, cfg, hdr, &info, initrd_gpa, initrd_size);
+}

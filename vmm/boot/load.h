@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Loading a bzImage, its initrd and the boot tables into a VM's RAM. */
+#ifndef VIPI_BOOT_LOAD_H
+#define VIPI_BOOT_LOAD_H
+
+#include <stdint.h>
+
+struct vm;
+
+struct boot_config {
+	const char *kernel;
+	const char *initrd;
+	const char *cmdline;
+	char *const *cmd; /* guest command, appended to the initrd; NULL: none */
+	uint64_t mem_bytes;
+	unsigned int ncpus;
+};
+
+/*
+ * Everything the BSP needs before its first KVM_RUN (except registers).
+ * Returns 0 or a VIPI_EXIT_* status after one error line.
+ */
+int boot_load(struct vm *vm, const struct boot_config *cfg);
+
+/* Checks that PATH is a readable bzImage we can boot (for early errors). */
+int boot_check_kernel(const char *path);
+
+#endif

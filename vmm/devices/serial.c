@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * An 8250/16450 UART (no FIFO): enough for Linux's 8250 driver to detect
+ * it, print with interrupts and read input. The IRQ is level-modelled and
+ * driven with KVM_IRQ_LINE only when it changes. Every register access is
+ * one exit, so keep the guest's console quiet.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "devices/devices.h"
+#include "kvm/io.h"
+#include "kvm/kvm.h"
+#include "util/log.h"
+
+#define UART_RBR 0 /* DLAB=0 read */
+#define UART_THR 0 /* DLAB=0 write */
+#define UART_DLL 0 /* DLAB=1 */
+#define UART_IER 1 /* DLAB=0 */
+#define UART_DLM 1 /* DLAB=1 */
+#define UART_IIR 2 /* read */
+#define UART_FCR 2 /* write */
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+#define UART_MSR 6
+#define UART_SCR 7
+
+#define IER_RDI	   0x01
+#define IER_THRI   0x02
+#define IIR_NO_INT 0x01
+#define IIR_THRI   0x02
+#define IIR_RDI	   0x04
+#define LCR_DLAB   0x80
+#define MCR_DTR	   0x01
+#define MCR_RTS	   0x02
+#define MCR_OUT1   0x04
+#define MCR_OUT2   0x08
+#define MCR_LOOP   0x10
+#define LSR_DR	   0x01
+#define LSR_THRE   0x20
+#define LSR_TEMT   0x40
+#define MSR_CTS	   0x10
+#define MSR_DSR	   0x20
+#define MSR_RI	   0x40
+#define MSR_DCD	   0x80
+
+#define RX_SIZE	     256
+#define LINE_MAX_LEN 240
+
+struct serial {
+	struct vm *vm;
+	GMutex lock;
+	uint16_t base;
+	unsigned int irq;
+	int out_fd;
+	bool console;
+	bool irq_level;
+	unsigned int bit; /* in serial_irq_users[irq] */
+	uint8_t ier, lcr, mcr, scr, dll, dlm;
+	uint8_t rx[RX_SIZE];
+	unsigned int rx_head, rx_len;
+	/* console line tracking */
+	char line[LINE_MAX_LEN + 1];
+	unsigned int line_len;
+	char *last_line;
+	char *panic_line;
+};
+
+static uint8_t serial_iir(struct serial *s)
+{
+	if ((s->ier & IER_RDI) && s->rx_len)
+		return IIR_RDI;
+	/* We transmit at once, so the holding register is always empty. */
+	if (s->ier & IER_THRI)
+		return IIR_THRI;
+	return IIR_NO_INT;
+}
+
+/*
+ * UARTs may share an ISA IRQ (ttyS0 and ttyS2 both use 4): the line is the
+ * OR of what each one asserts, kept here per IRQ.
+ */
+static GMutex serial_irq_lock;
+static unsigned int serial_irq_users[16];
+
+/* Called with the lock held after any state change. */
+static void serial_update_irq(struct serial *s)
+{
+	/* OUT2 gates the interrupt onto the bus, as on a PC. */
+	bool level = serial_iir(s) != IIR_NO_INT && (s->mcr & MCR_OUT2);
+	unsigned int *users = &serial_irq_users[s->irq & 15];
+	bool before, after;
+
+	if (level == s->irq_level)
+		return;
+	s->irq_level = level;
+	g_mutex_lock(&serial_irq_lock);
+	before = *users;
+	*users = level ? *users | s->bit : *users & ~s->bit;
+	after = *users;
+	if (before != after && vm_irq_line(s->vm, s->irq, after))
+		pr_warn_ratelimited("serial 0x%x: KVM_IRQ_LINE failed", s->base);
+	g_mutex_unlock(&serial_irq_lock);
+}
+
+static void serial_line_done(struct serial *s)
+{
+	s->line[s->line_len] = '\0';
+	s->line_len = 0;
+	if (!s->line[0])
+		return;
+	g_free(s->last_line);
+	s->last_line = g_strdup(s->line);
+	if (!s->panic_line && strstr(s->line, "Kernel panic - not syncing"))
+		s->panic_line = g_strdup(strstr(s->line, "Kernel panic"));
+	/* No ACPI, so a power-off ends in a halt loop; the kernel says so first. */
+	if (strstr(s->line, "reboot: Power down") || strstr(s->line, "reboot: System halted"))
+		vm_end_request(s->vm, VM_END_POWEROFF, 0, "guest powered off");
+}
+
+static void serial_track(struct serial *s, uint8_t c)
+{
+	if (c == '\n') {
+		serial_line_done(s);
+		return;
+	}
+	if (c == '\r')
+		return;
+	if (s->line_len < LINE_MAX_LEN)
+		s->line[s->line_len++] = (c >= 0x20 && c < 0x7f) ? c : '?';
+}
+
+static void serial_tx(struct serial *s, uint8_t c)
+{
+	if (s->mcr & MCR_LOOP) {
+		if (s->rx_len < RX_SIZE)
+			s->rx[(s->rx_head + s->rx_len++) % RX_SIZE] = c;
+		return;
+	}
+	if (s->console)
+		serial_track(s, c);
+	/* A host that stops reading our output loses it; the guest goes on. */
+	if (s->out_fd >= 0 && write(s->out_fd, &c, 1) < 0 && errno != EAGAIN)
+		s->out_fd = -1;
+}
+
+static uint8_t serial_msr(struct serial *s)
+{
+	if (!(s->mcr & MCR_LOOP))
+		return MSR_DCD | MSR_DSR | MSR_CTS;
+	/* Loopback wires the modem outputs back to the inputs. */
+	return (s->mcr & MCR_RTS ? MSR_CTS : 0) | (s->mcr & MCR_DTR ? MSR_DSR : 0) |
+	       (s->mcr & MCR_OUT1 ? MSR_RI : 0) | (s->mcr & MCR_OUT2 ? MSR_DCD : 0);
+}
+
+static uint8_t serial_read(struct serial *s, unsigned int reg)
+{
+	uint8_t v = 0;
+
+	switch (reg) {
+	case UART_RBR:
+		if (s->lcr & LCR_DLAB)
+			return s->dll;
+		if (s->rx_len) {
+			v = s->rx[s->rx_head];
+			s->rx_head = (s->rx_head + 1) % RX_SIZE;
+			s->rx_len--;
+		}
+		return v;
+	case UART_IER:
+		return s->lcr & LCR_DLAB ? s->dlm : s->ier;
+	case UART_IIR:
+		return serial_iir(s); /* bits 7:6 clear: no FIFO */
+	case UART_LCR:
+		return s->lcr;
+	case UART_MCR:
+		return s->mcr;
+	case UART_LSR:
+		return LSR_THRE | LSR_TEMT | (s->rx_len ? LSR_DR : 0);
+	case UART_MSR:
+		return serial_msr(s);
+	default:
+		return s->scr;
+	}
+}
+
+static void serial_write(struct serial *s, unsigned int reg, uint8_t v)
+{
+	switch (reg) {
+	case UART_THR:
+		if (s->lcr & LCR_DLAB)
+			s->dll = v;
+		else
+			serial_tx(s, v);
+		break;
+	case UART_IER:
+		if (s->lcr & LCR_DLAB)
+			s->dlm = v;
+		else
+			s->ier = v & 0x0f;
+		break;
+	case UART_FCR:
+		break; /* no FIFO to enable */
+	case UART_LCR:
+		s->lcr = v;
+		break;
+	case UART_MCR:
+		s->mcr = v & 0x1f;
+		break;
+	case UART_SCR:
+		s->scr = v;
+		break;
+	default:
+		break; /* LSR and MSR are read-only */
+	}
+}
+
+static void serial_io(void *opaque, uint64_t off, void *data, unsigned int len, bool write)
+{
+	struct serial *s = opaque;
+	uint8_t *p = data;
+
+	/* The 8250 has byte registers; wider accesses are a guest bug. */
+	if (len != 1 || off > UART_SCR) {
+		pr_warn_ratelimited("serial 0x%x: %u-byte access ignored", s->base, len);
+		if (!write)
+			memset(data, 0xff, len);
+		return;
+	}
+	g_mutex_lock(&s->lock);
+	if (write)
+		serial_write(s, off, *p);
+	else
+		*p = serial_read(s, off);
+	serial_update_irq(s);
+	g_mutex_unlock(&s->lock);
+}
+
+struct serial *serial_create(struct vm *vm, uint16_t base, unsigned int irq, int out_fd,
+			     bool console)
+{
+	struct serial *s = g_new0(struct serial, 1);
+	int r;
+
+	s->vm = vm;
+	s->base = base;
+	s->irq = irq & 15;
+	s->bit = 1u << ((base >> 4) & 31);
+	s->out_fd = out_fd;
+	s->console = console;
+	g_mutex_init(&s->lock);
+	r = io_register(vm, IO_PIO, base, 8, serial_io, s);
+	if (r) {
+		pr_err("serial 0x%x: %s", base, g_strerror(-r));
+		serial_destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+void serial_destroy(struct serial *s)
+{
+	if (!s)
+		return;
+	io_unregister(s->vm, IO_PIO, s->base);
+	g_mutex_clear(&s->lock);
+	g_free(s->last_line);
+	g_free(s->panic_line);
+	g_free(s);
+}
+
+size_t serial_rx_room(struct serial *s)
+{
+	size_t room;
+
+	g_mutex_lock(&s->lock);
+	room = RX_SIZE - s->rx_len;
+	g_mutex_unlock(&s->lock);
+	return room;
+}
+
+size_t serial_rx(struct serial *s, const uint8_t *buf, size_t len)
+{
+	size_t n = 0;
+
+	g_mutex_lock(&s->lock);
+	while (n < len && s->rx_len < RX_SIZE)
+		s->rx[(s->rx_head + s->rx_len++) % RX_SIZE] = buf[n++];
+	serial_update_irq(s);
+	g_mutex_unlock(&s->lock);
+	return n;
+}
+
+char *serial_panic_line(struct serial *s)
+{
+	char *r;
+
+	g_mutex_lock(&s->lock);
+	r = g_strdup(s->panic_line);
+	g_mutex_unlock(&s->lock);
+	return r;
+}
+
+char *serial_last_line(struct serial *s)
+{
+	char *r;
+
+	g_mutex_lock(&s->lock);
+	r = g_strdup(s->last_line);
+	g_mutex_unlock(&s->lock);
+	return r;
+}

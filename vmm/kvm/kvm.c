@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* /dev/kvm: opening it, and the capabilities vipi cannot do without. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kvm/kvm.h"
+#include "util/log.h"
+#include "util/status.h"
+
+static const struct {
+	long cap;
+	const char *name;
+} kvm_required_caps[] = {
+	{ KVM_CAP_IRQCHIP, "IRQCHIP" },
+	{ KVM_CAP_IMMEDIATE_EXIT, "IMMEDIATE_EXIT" },
+	{ KVM_CAP_IRQFD, "IRQFD" },
+	{ KVM_CAP_IOEVENTFD, "IOEVENTFD" },
+	{ KVM_CAP_SIGNAL_MSI, "SIGNAL_MSI" },
+	{ KVM_CAP_BINARY_STATS_FD, "BINARY_STATS_FD" },
+	{ KVM_CAP_IRQ_ROUTING, "IRQ_ROUTING" },
+	{ KVM_CAP_PIT2, "PIT2" },
+};
+
+int kvm_check_cap(int fd, long cap)
+{
+	return ioctl(fd, KVM_CHECK_EXTENSION, cap);
+}
+
+int kvm_open(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	int version;
+
+	if (fd < 0) {
+		int e = errno;
+
+		if (e == ENOENT || e == ENODEV || e == ENXIO) {
+			pr_err("/dev/kvm: %s (no KVM on this host; try --lab=auto)", strerror(e));
+			return -VIPI_EXIT_UNAVAILABLE;
+		}
+		if (e == EACCES || e == EPERM) {
+			pr_err("/dev/kvm: %s (add yourself to the kvm group)", strerror(e));
+			return -VIPI_EXIT_NOPERM;
+		}
+		pr_err("/dev/kvm: %s", strerror(e));
+		return -VIPI_EXIT_OSERR;
+	}
+	version = ioctl(fd, KVM_GET_API_VERSION, 0);
+	if (version != KVM_API_VERSION) {
+		pr_err("/dev/kvm: API version %d, want %d", version, KVM_API_VERSION);
+		close(fd);
+		return -VIPI_EXIT_CONFIG;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(kvm_required_caps); i++) {
+		if (kvm_check_cap(fd, kvm_required_caps[i].cap) <= 0) {
+			pr_err("/dev/kvm lacks KVM_CAP_%s", kvm_required_caps[i].name);
+			close(fd);
+			return -VIPI_EXIT_CONFIG;
+		}
+	}
+	return fd;
+}
+
+const char *kvm_exit_name(unsigned int reason)
+{
+	static const char *const names[] = {
+		[KVM_EXIT_UNKNOWN] = "unknown",
+		[KVM_EXIT_EXCEPTION] = "exception",
+		[KVM_EXIT_IO] = "io",
+		[KVM_EXIT_HYPERCALL] = "hypercall",
+		[KVM_EXIT_DEBUG] = "debug",
+		[KVM_EXIT_HLT] = "hlt",
+		[KVM_EXIT_MMIO] = "mmio",
+		[KVM_EXIT_IRQ_WINDOW_OPEN] = "irq_window_open",
+		[KVM_EXIT_SHUTDOWN] = "shutdown",
+		[KVM_EXIT_FAIL_ENTRY] = "fail_entry",
+		[KVM_EXIT_INTR] = "intr",
+		[KVM_EXIT_SET_TPR] = "set_tpr",
+		[KVM_EXIT_TPR_ACCESS] = "tpr_access",
+		[KVM_EXIT_NMI] = "nmi",
+		[KVM_EXIT_INTERNAL_ERROR] = "internal_error",
+		[KVM_EXIT_SYSTEM_EVENT] = "system_event",
+	};
+
+	if (reason < G_N_ELEMENTS(names) && names[reason])
+		return names[reason];
+	return NULL;
+}

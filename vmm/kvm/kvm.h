@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to the VMM core (vmm/kvm/): /dev/kvm, the VM, its vCPUs and how a
+ * run ends. Devices use vm.h and io.h only.
+ */
+#ifndef VIPI_KVM_KVM_H
+#define VIPI_KVM_KVM_H
+
+#include <glib.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "kvm/vm.h"
+
+/* Opens /dev/kvm and checks the capabilities we need. Returns the fd or
+ * -(VIPI_EXIT_*) after one error line. */
+int kvm_open(void);
+/* KVM_CHECK_EXTENSION on FD; <= 0 means absent. */
+int kvm_check_cap(int fd, long cap);
+
+struct vm_slot {
+	uint64_t gpa;
+	uint64_t size;
+	uint8_t *hva;
+};
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int index;
+	int fd;
+	int stats_fd;
+	struct kvm_run *run;
+	struct vcpu_stats *stats; /* stats.c */
+	pthread_t thread;
+	bool started;
+};
+
+/* How a run ended; the first reason recorded wins. */
+enum vm_end {
+	VM_RUNNING,
+	VM_END_STATUS,	 /* the guest reported its command's status */
+	VM_END_POWEROFF, /* clean power-off or halt */
+	VM_END_RESET,	 /* reset (i8042, KVM system event) */
+	VM_END_CRASH,	 /* triple fault, entry failure, emulation error */
+	VM_END_TIMEOUT,
+	VM_END_SIGNAL,
+};
+
+/* Userspace exit reasons we count (KVM_EXIT_* values below this). */
+#define VM_EXIT_REASONS 64
+
+struct vcpu_stats;
+
+struct vm {
+	int kvm_fd;
+	int fd;
+	int run_size;
+	struct vm_slot slots[2];
+	unsigned int nr_slots;
+	struct vcpu *vcpus;
+	unsigned int nr_vcpus;
+
+	/* io.c */
+	GRWLock io_lock;
+	GArray *io_ranges[2];
+	atomic_ulong io_unclaimed;
+	atomic_uint io_unclaimed_port[0x10000]; /* for --verbose */
+
+	/* irqfd routing, set once (vm.c) */
+	struct kvm_irq_routing *routing;
+
+	/* The end of the run (vm_end_request()). */
+	GMutex end_lock;
+	enum vm_end end;
+	int end_status;
+	char *end_reason;
+	int end_efd; /* written once when END is set: wakes the main loop */
+	atomic_bool stopping;
+
+	atomic_ulong exits[VM_EXIT_REASONS];
+	atomic_ulong exits_other;
+
+	/* stats.c */
+	GMutex stats_lock;
+	GPtrArray *snapshots;
+	gint64 t0_us;
+};
+
+struct vm_config {
+	uint64_t mem_bytes;
+	unsigned int ncpus;
+	bool pv_ipi;
+};
+
+/* Creates the VM with its irqchip, PIT, RAM and vCPUs (not yet running). */
+int vm_create(const struct vm_config *cfg, struct vm **out);
+void vm_destroy(struct vm *vm);
+int vm_irq_line(struct vm *vm, unsigned int gsi, bool level);
+
+/* Records how the run ended (first caller wins) and wakes the main loop. */
+void vm_end_request(struct vm *vm, enum vm_end end, int status, const char *fmt, ...)
+	G_GNUC_PRINTF(4, 5);
+
+/* vcpu.c */
+int vcpu_create(struct vm *vm, unsigned int index, const struct vm_config *cfg,
+		const struct kvm_cpuid2 *supported);
+int vcpu_setup_boot(struct vcpu *vcpu);
+int vcpu_start_all(struct vm *vm);
+/* Makes every vCPU leave KVM_RUN and its loop; joins them. */
+void vcpu_stop_all(struct vm *vm);
+void vcpu_kick(struct vcpu *vcpu);
+
+/* io.c */
+void io_init(struct vm *vm);
+void io_fini(struct vm *vm);
+/* One line: which ports nobody claimed, and how often. */
+void io_report_unclaimed(struct vm *vm);
+
+const char *kvm_exit_name(unsigned int reason);
+
+#endif

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vCPUs: one thread each, running KVM_RUN and dispatching the exits that
+ * reach userspace. A kick sets kvm_run->immediate_exit and then signals the
+ * thread: the signal gets it out of KVM_RUN, and immediate_exit catches the
+ * window where it is just about to enter (a plain signal alone would be
+ * lost there).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "boot/boot.h"
+#include "kvm/io.h"
+#include "kvm/kvm.h"
+#include "kvm/stats.h"
+#include "util/log.h"
+#include "util/status.h"
+
+#define VCPU_KICK_SIGNAL SIGUSR1
+
+#define APIC_LVT0	 0x350
+#define APIC_LVT1	 0x360
+#define APIC_MODE_MASK	 0x700
+#define APIC_MODE_NMI	 0x400
+#define APIC_MODE_EXTINT 0x700
+#define APIC_LVT_MASKED	 (1u << 16)
+
+static int vcpu_fail(const struct vcpu *v, const char *what, int err)
+{
+	pr_err("vCPU %u: %s: %s", v->index, what, g_strerror(err));
+	return VIPI_EXIT_OSERR;
+}
+
+static int vcpu_set_cpuid(struct vcpu *v, const struct vm_config *cfg,
+			  const struct kvm_cpuid2 *supported)
+{
+	unsigned int max = supported->nent + 8;
+	g_autofree struct kvm_cpuid2 *c = g_malloc0(sizeof(*c) + max * sizeof(c->entries[0]));
+	struct cpuid_config cc = { .index = v->index, .ncpus = cfg->ncpus, .pv_ipi = cfg->pv_ipi };
+	int n = cpuid_patch(supported->entries, supported->nent, c->entries, max, &cc);
+
+	if (n < 0)
+		return vcpu_fail(v, "CPUID", -n);
+	c->nent = n;
+	if (ioctl(v->fd, KVM_SET_CPUID2, c) < 0)
+		return vcpu_fail(v, "KVM_SET_CPUID2", errno);
+	return 0;
+}
+
+static uint32_t *lapic_reg(struct kvm_lapic_state *l, unsigned int off)
+{
+	return (uint32_t *)(l->regs + off);
+}
+
+/* Virtual wire mode: LINT0 takes the PIC's ExtINT, LINT1 the NMI. */
+static int vcpu_setup_lapic(struct vcpu *v)
+{
+	struct kvm_lapic_state l;
+	uint32_t *lvt0 = lapic_reg(&l, APIC_LVT0), *lvt1 = lapic_reg(&l, APIC_LVT1);
+
+	if (ioctl(v->fd, KVM_GET_LAPIC, &l) < 0)
+		return vcpu_fail(v, "KVM_GET_LAPIC", errno);
+	*lvt0 = (*lvt0 & ~(APIC_MODE_MASK | APIC_LVT_MASKED)) | APIC_MODE_EXTINT;
+	*lvt1 = (*lvt1 & ~(APIC_MODE_MASK | APIC_LVT_MASKED)) | APIC_MODE_NMI;
+	if (ioctl(v->fd, KVM_SET_LAPIC, &l) < 0)
+		return vcpu_fail(v, "KVM_SET_LAPIC", errno);
+	return 0;
+}
+
+int vcpu_create(struct vm *vm, unsigned int index, const struct vm_config *cfg,
+		const struct kvm_cpuid2 *supported)
+{
+	struct vcpu *v = &vm->vcpus[index];
+	int r;
+
+	v->vm = vm;
+	v->index = index;
+	v->fd = ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)vm_vcpu_apic_id(vm, index));
+	if (v->fd < 0)
+		return vcpu_fail(v, "KVM_CREATE_VCPU", errno);
+	v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		v->run = NULL;
+		return vcpu_fail(v, "mmap kvm_run", errno);
+	}
+	/* CPUID first: KVM derives what MSRs and features are valid from it. */
+	r = vcpu_set_cpuid(v, cfg, supported);
+	if (!r)
+		r = vcpu_setup_lapic(v);
+	if (!r)
+		r = stats_vcpu_init(v);
+	return r;
+}
+
+/* The BSP enters the kernel's 64-bit entry point; APs wait for INIT/SIPI
+ * in the in-kernel LAPIC. */
+int vcpu_setup_boot(struct vcpu *v)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	struct kvm_fpu fpu = { .fcw = 0x37f, .mxcsr = 0x1f80 };
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
+		return vcpu_fail(v, "KVM_GET_SREGS", errno);
+	boot_sregs(&sregs);
+	if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0)
+		return vcpu_fail(v, "KVM_SET_SREGS", errno);
+	boot_regs(&regs);
+	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
+		return vcpu_fail(v, "KVM_SET_REGS", errno);
+	if (ioctl(v->fd, KVM_SET_FPU, &fpu) < 0)
+		return vcpu_fail(v, "KVM_SET_FPU", errno);
+	return 0;
+}
+
+static void vcpu_count_exit(struct vm *vm, unsigned int reason)
+{
+	if (reason < VM_EXIT_REASONS)
+		atomic_fetch_add_explicit(&vm->exits[reason], 1, memory_order_relaxed);
+	else
+		atomic_fetch_add_explicit(&vm->exits_other, 1, memory_order_relaxed);
+}
+
+static bool vcpu_exit_io(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	unsigned int size = run->io.size, count = run->io.count;
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	bool write = run->io.direction == KVM_EXIT_IO_OUT;
+
+	/* KVM builds these, but check them against the page we mapped. */
+	if (run->io.data_offset >= (uint64_t)v->vm->run_size ||
+	    (uint64_t)size * count > v->vm->run_size - run->io.data_offset) {
+		vm_end_request(v->vm, VM_END_CRASH, 0, "vCPU %u: bad KVM_EXIT_IO", v->index);
+		return false;
+	}
+	for (unsigned int i = 0; i < count; i++)
+		io_dispatch(v->vm, IO_PIO, run->io.port, data + i * size, size, write);
+	return true;
+}
+
+static bool vcpu_exit_system_event(struct vcpu *v)
+{
+	switch (v->run->system_event.type) {
+	case KVM_SYSTEM_EVENT_SHUTDOWN:
+		vm_end_request(v->vm, VM_END_POWEROFF, 0, "guest powered off");
+		break;
+	case KVM_SYSTEM_EVENT_RESET:
+		vm_end_request(v->vm, VM_END_RESET, 0, "guest reset");
+		break;
+	default:
+		vm_end_request(v->vm, VM_END_CRASH, 0, "guest crashed (system event %u)",
+			       v->run->system_event.type);
+	}
+	return false;
+}
+
+/* Returns false when this vCPU should stop. */
+static bool vcpu_handle_exit(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		return vcpu_exit_io(v);
+	case KVM_EXIT_MMIO:
+		io_dispatch(v->vm, IO_MMIO, run->mmio.phys_addr, run->mmio.data,
+			    run->mmio.len <= 8 ? run->mmio.len : 8, run->mmio.is_write);
+		return true;
+	case KVM_EXIT_INTR:
+		return true;
+	case KVM_EXIT_SYSTEM_EVENT:
+		return vcpu_exit_system_event(v);
+	case KVM_EXIT_SHUTDOWN:
+		vm_end_request(v->vm, VM_END_CRASH, 0,
+			       "triple fault on vCPU %u (KVM_EXIT_SHUTDOWN)", v->index);
+		return false;
+	case KVM_EXIT_FAIL_ENTRY:
+		vm_end_request(v->vm, VM_END_CRASH, 0, "vCPU %u: VM entry failed (reason 0x%llx)",
+			       v->index,
+			       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+		return false;
+	case KVM_EXIT_INTERNAL_ERROR:
+		vm_end_request(v->vm, VM_END_CRASH, 0, "vCPU %u: KVM internal error %u", v->index,
+			       run->internal.suberror);
+		return false;
+	default:
+		vm_end_request(v->vm, VM_END_CRASH, 0, "vCPU %u: unexpected exit %u", v->index,
+			       run->exit_reason);
+		return false;
+	}
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct vm *vm = v->vm;
+	char name[16];
+	sigset_t set;
+
+	snprintf(name, sizeof(name), "vcpu%u", v->index);
+	pthread_setname_np(pthread_self(), name);
+	sigemptyset(&set);
+	sigaddset(&set, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+
+	while (!atomic_load(&vm->stopping)) {
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				/* Cleared before stopping is read again (seq_cst). */
+				__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+				continue;
+			}
+			vm_end_request(vm, VM_END_CRASH, 0, "vCPU %u: KVM_RUN: %s", v->index,
+				       g_strerror(errno));
+			break;
+		}
+		vcpu_count_exit(vm, v->run->exit_reason);
+		if (!vcpu_handle_exit(v))
+			break;
+	}
+	return NULL;
+}
+
+static void vcpu_on_kick(int sig)
+{
+	/* Nothing: the signal's only job is to interrupt KVM_RUN. */
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	if (!v->run)
+		return;
+	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (v->started)
+		pthread_kill(v->thread, VCPU_KICK_SIGNAL);
+}
+
+int vcpu_start_all(struct vm *vm)
+{
+	struct sigaction sa = { .sa_handler = vcpu_on_kick }; /* no SA_RESTART */
+	sigset_t set, old;
+	int r = 0;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(VCPU_KICK_SIGNAL, &sa, NULL);
+	/* Only vCPU threads take the kick signal; they unblock it themselves. */
+	sigemptyset(&set);
+	sigaddset(&set, VCPU_KICK_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		r = pthread_create(&v->thread, NULL, vcpu_thread, v);
+		if (r) {
+			r = vcpu_fail(v, "pthread_create", r);
+			break;
+		}
+		v->started = true;
+	}
+	return r;
+}
+
+void vcpu_stop_all(struct vm *vm)
+{
+	atomic_store(&vm->stopping, true);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vcpu_kick(&vm->vcpus[i]);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (v->started)
+			pthread_join(v->thread, NULL);
+		v->started = false;
+	}
+}

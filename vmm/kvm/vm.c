@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The VM: KVM_CREATE_VM, the in-kernel irqchip and PIT, guest RAM around
+ * the 32-bit PCI hole, MSIs, ioeventfds and irqfd routes.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "boot/boot.h"
+#include "kvm/kvm.h"
+#include "kvm/stats.h"
+#include "util/log.h"
+#include "util/status.h"
+
+/* Just below the BIOS area at the top of 4 GiB, as is customary. */
+#define VM_TSS_GPA	0xfffbd000ULL
+#define VM_IRQCHIP_GSIS 24
+#define VM_MAX_ROUTES	1024
+
+void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	for (unsigned int i = 0; i < vm->nr_slots; i++) {
+		const struct vm_slot *s = &vm->slots[i];
+
+		/* Written so that no sum can wrap. */
+		if (gpa < s->gpa || len > s->size || gpa - s->gpa > s->size - len)
+			continue;
+		return s->hva + (gpa - s->gpa);
+	}
+	return NULL;
+}
+
+unsigned int vm_nr_vcpus(struct vm *vm)
+{
+	return vm->nr_vcpus;
+}
+
+uint32_t vm_vcpu_apic_id(struct vm *vm, unsigned int index)
+{
+	return index;
+}
+
+int vm_irq_line(struct vm *vm, unsigned int gsi, bool level)
+{
+	struct kvm_irq_level irq = { .irq = gsi, .level = level };
+
+	return ioctl(vm->fd, KVM_IRQ_LINE, &irq) < 0 ? -errno : 0;
+}
+
+int vm_signal_msi(struct vm *vm, unsigned int index, uint8_t vector)
+{
+	struct kvm_msi msi = { 0 };
+	int r;
+
+	if (index >= vm->nr_vcpus)
+		return -EINVAL;
+	/* Physical destination, fixed delivery, edge: only the vector in data. */
+	msi.address_lo = BOOT_LAPIC_GPA | vm_vcpu_apic_id(vm, index) << 12;
+	msi.data = vector;
+	r = ioctl(vm->fd, KVM_SIGNAL_MSI, &msi);
+	return r < 0 ? -errno : r;
+}
+
+static int vm_ioeventfd(struct vm *vm, uint16_t port, unsigned int len, int64_t datamatch,
+			int eventfd, uint32_t flags)
+{
+	struct kvm_ioeventfd io = {
+		.addr = port,
+		.len = len,
+		.fd = eventfd,
+		.flags = KVM_IOEVENTFD_FLAG_PIO | flags,
+	};
+
+	if (len != 1 && len != 2 && len != 4)
+		return -EINVAL;
+	if (datamatch >= 0) {
+		io.datamatch = datamatch;
+		io.flags |= KVM_IOEVENTFD_FLAG_DATAMATCH;
+	}
+	return ioctl(vm->fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
+}
+
+int vm_ioeventfd_add(struct vm *vm, uint16_t port, unsigned int len, int64_t datamatch, int eventfd)
+{
+	return vm_ioeventfd(vm, port, len, datamatch, eventfd, 0);
+}
+
+int vm_ioeventfd_remove(struct vm *vm, uint16_t port, unsigned int len, int64_t datamatch,
+			int eventfd)
+{
+	return vm_ioeventfd(vm, port, len, datamatch, eventfd, KVM_IOEVENTFD_FLAG_DEASSIGN);
+}
+
+/* KVM_SET_GSI_ROUTING replaces the whole table: start from the irqchip's
+ * own default routes (GSI 0-15 to the PICs and IOAPIC, 16-23 to the IOAPIC). */
+static int vm_routing_init(struct vm *vm)
+{
+	struct kvm_irq_routing *r;
+
+	r = g_malloc0(sizeof(*r) + VM_MAX_ROUTES * sizeof(r->entries[0]));
+	for (unsigned int gsi = 0; gsi < VM_IRQCHIP_GSIS; gsi++) {
+		if (gsi < 16) {
+			r->entries[r->nr++] = (struct kvm_irq_routing_entry){
+				.gsi = gsi,
+				.type = KVM_IRQ_ROUTING_IRQCHIP,
+				.u.irqchip = { .irqchip = gsi < 8 ? KVM_IRQCHIP_PIC_MASTER
+								  : KVM_IRQCHIP_PIC_SLAVE,
+					       .pin = gsi % 8 },
+			};
+		}
+		r->entries[r->nr++] = (struct kvm_irq_routing_entry){
+			.gsi = gsi,
+			.type = KVM_IRQ_ROUTING_IRQCHIP,
+			.u.irqchip = { .irqchip = KVM_IRQCHIP_IOAPIC, .pin = gsi },
+		};
+	}
+	vm->routing = r;
+	return 0;
+}
+
+int vm_irqfd_msi_route(struct vm *vm, unsigned int gsi, unsigned int index, uint8_t vector)
+{
+	struct kvm_irq_routing *r = vm->routing;
+
+	if (gsi < VM_IRQCHIP_GSIS || index >= vm->nr_vcpus)
+		return -EINVAL;
+	if (r->nr >= VM_MAX_ROUTES)
+		return -ENOSPC;
+	for (unsigned int i = 0; i < r->nr; i++)
+		if (r->entries[i].gsi == gsi)
+			return -EEXIST;
+	r->entries[r->nr++] = (struct kvm_irq_routing_entry){
+		.gsi = gsi,
+		.type = KVM_IRQ_ROUTING_MSI,
+		.u.msi = { .address_lo = BOOT_LAPIC_GPA | vm_vcpu_apic_id(vm, index) << 12,
+			   .data = vector },
+	};
+	return 0;
+}
+
+int vm_irqfd_commit(struct vm *vm)
+{
+	return ioctl(vm->fd, KVM_SET_GSI_ROUTING, vm->routing) < 0 ? -errno : 0;
+}
+
+int vm_irqfd_bind(struct vm *vm, unsigned int gsi, int eventfd)
+{
+	struct kvm_irqfd irqfd = { .fd = eventfd, .gsi = gsi };
+
+	return ioctl(vm->fd, KVM_IRQFD, &irqfd) < 0 ? -errno : 0;
+}
+
+void vm_end_request(struct vm *vm, enum vm_end end, int status, const char *fmt, ...)
+{
+	uint64_t one = 1;
+	va_list ap;
+
+	g_mutex_lock(&vm->end_lock);
+	if (vm->end == VM_RUNNING) {
+		vm->end = end;
+		vm->end_status = status;
+		va_start(ap, fmt);
+		vm->end_reason = g_strdup_vprintf(fmt, ap);
+		va_end(ap);
+		if (write(vm->end_efd, &one, sizeof(one)) < 0)
+			pr_warn("cannot wake the main loop: %s", g_strerror(errno));
+	}
+	g_mutex_unlock(&vm->end_lock);
+}
+
+static int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size, uint8_t *hva)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = vm->nr_slots,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uintptr_t)hva,
+	};
+
+	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		return -errno;
+	vm->slots[vm->nr_slots++] = (struct vm_slot){ .gpa = gpa, .size = size, .hva = hva };
+	return 0;
+}
+
+static int vm_setup_memory(struct vm *vm, uint64_t mem)
+{
+	uint64_t low = boot_low_ram_end(mem);
+	uint8_t *hva;
+	int r;
+
+	/* NORESERVE: pages exist only once the guest touches them. */
+	hva = mmap(NULL, mem, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		   -1, 0);
+	if (hva == MAP_FAILED)
+		return -errno;
+	r = vm_add_slot(vm, 0, low, hva);
+	if (!r && mem > low)
+		r = vm_add_slot(vm, BOOT_HIGH_RAM_START, mem - low, hva + low);
+	if (r)
+		munmap(hva, mem);
+	return r;
+}
+
+static int vm_fail(const char *what, int err)
+{
+	pr_err("%s: %s", what, g_strerror(err));
+	return VIPI_EXIT_OSERR;
+}
+
+static int vm_create_chips(struct vm *vm)
+{
+	struct kvm_pit_config pit = { .flags = 0 };
+
+	if (ioctl(vm->fd, KVM_SET_TSS_ADDR, (unsigned long)VM_TSS_GPA) < 0)
+		return vm_fail("KVM_SET_TSS_ADDR", errno);
+	/* Both before any vCPU exists: the LAPICs are created with them. */
+	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0)
+		return vm_fail("KVM_CREATE_IRQCHIP", errno);
+	if (ioctl(vm->fd, KVM_CREATE_PIT2, &pit) < 0)
+		return vm_fail("KVM_CREATE_PIT2", errno);
+	return 0;
+}
+
+static int vm_get_supported_cpuid(struct vm *vm, struct kvm_cpuid2 **out)
+{
+	/* The kernel says E2BIG until the array is large enough. */
+	for (unsigned int n = 64; n <= 4096; n *= 2) {
+		struct kvm_cpuid2 *c = g_malloc0(sizeof(*c) + n * sizeof(c->entries[0]));
+
+		c->nent = n;
+		if (!ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c)) {
+			*out = c;
+			return 0;
+		}
+		g_free(c);
+		if (errno != E2BIG)
+			return vm_fail("KVM_GET_SUPPORTED_CPUID", errno);
+	}
+	return vm_fail("KVM_GET_SUPPORTED_CPUID", E2BIG);
+}
+
+int vm_create(const struct vm_config *cfg, struct vm **out)
+{
+	g_autofree struct kvm_cpuid2 *cpuid = NULL;
+	struct vm *vm = g_new0(struct vm, 1);
+	int r;
+
+	vm->kvm_fd = vm->fd = vm->end_efd = -1;
+	g_mutex_init(&vm->end_lock);
+	g_mutex_init(&vm->stats_lock);
+	vm->snapshots = g_ptr_array_new_with_free_func(stats_snapshot_free);
+	vm->t0_us = g_get_monotonic_time();
+	io_init(vm);
+	*out = vm;
+
+	r = kvm_open();
+	if (r < 0)
+		return -r;
+	vm->kvm_fd = r;
+	vm->end_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->end_efd < 0)
+		return vm_fail("eventfd", errno);
+	vm->fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->fd < 0)
+		return vm_fail("KVM_CREATE_VM", errno);
+	vm->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->run_size <= 0)
+		return vm_fail("KVM_GET_VCPU_MMAP_SIZE", errno);
+	r = vm_create_chips(vm);
+	if (r)
+		return r;
+	r = vm_setup_memory(vm, cfg->mem_bytes);
+	if (r)
+		return vm_fail("guest RAM", -r);
+	vm_routing_init(vm);
+
+	r = vm_get_supported_cpuid(vm, &cpuid);
+	if (r)
+		return r;
+	vm->vcpus = g_new0(struct vcpu, cfg->ncpus);
+	for (unsigned int i = 0; i < cfg->ncpus; i++) {
+		vm->vcpus[i].fd = vm->vcpus[i].stats_fd = -1;
+		vm->nr_vcpus = i + 1;
+		r = vcpu_create(vm, i, cfg, cpuid);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (v->run)
+			munmap(v->run, vm->run_size);
+		stats_vcpu_fini(v);
+		if (v->fd >= 0)
+			close(v->fd);
+	}
+	if (vm->nr_slots) {
+		uint64_t total = 0;
+
+		for (unsigned int i = 0; i < vm->nr_slots; i++)
+			total += vm->slots[i].size;
+		munmap(vm->slots[0].hva, total);
+	}
+	if (vm->fd >= 0)
+		close(vm->fd);
+	if (vm->kvm_fd >= 0)
+		close(vm->kvm_fd);
+	if (vm->end_efd >= 0)
+		close(vm->end_efd);
+	io_fini(vm);
+	g_ptr_array_free(vm->snapshots, TRUE);
+	g_free(vm->routing);
+	g_free(vm->end_reason);
+	g_free(vm->vcpus);
+	g_free(vm);
+}
