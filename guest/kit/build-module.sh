@@ -30,6 +30,7 @@ done
 # Kbuild's chatter (BTF skipped: no vmlinux) goes to a log shown on failure.
 make -s -C "$kdir" M="$(realpath "$stage")" modules >"$stage/build.log" 2>&1 ||
 	{ cat "$stage/build.log" >&2; exit 1; }
-for m in vipi vipi_stress; do
-	cp "$stage/$m.ko" "$out/$m.ko.tmp" && mv "$out/$m.ko.tmp" "$out/$m.ko"
+for ko in "$stage"/*.ko; do
+	m=$(basename "$ko")
+	cp "$ko" "$out/$m.tmp" && mv "$out/$m.tmp" "$out/$m"
 done

@@ -429,7 +429,6 @@ out:
 	if (r.vm && r.vm->nr_vcpus)
 		vcpu_stop_all(r.vm);
 	run_tty_restore(&r);
-	pci_fini();
 	devices_fini(r.dev);
 	vm_destroy(r.vm);
 	if (r.sig_fd >= 0)

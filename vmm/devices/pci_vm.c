@@ -60,7 +60,9 @@ int pci_init(struct vm *vm)
 void pci_fini(void)
 {
 	if (pci_vm.vipi) {
-		vipi_dev_report(pci_vm.vipi, "at exit");
+		/* Only when the guest used it: runs without the module stay quiet. */
+		if (vipi_dev_poller_cpu_ns(pci_vm.vipi))
+			vipi_dev_report(pci_vm.vipi, "at exit");
 		vipi_dev_free(pci_vm.vipi);
 		pci_vm.vipi = NULL;
 	}

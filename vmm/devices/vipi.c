@@ -59,8 +59,8 @@ static struct vipi_mbox *vipi_mbox_map(struct vipi_dev *dev)
 		return mb;
 	}
 	vipi_count(dev, invalid_mbox, 1);
-	pr_warn_ratelimited("vipi-dev: mailbox at %#llx (+%llu) %s: refused", (unsigned long long)gpa,
-			    (unsigned long long)size, why);
+	pr_warn_ratelimited("vipi-dev: mailbox at %#llx (+%llu) %s: refused",
+			    (unsigned long long)gpa, (unsigned long long)size, why);
 	return NULL;
 }
 
@@ -168,7 +168,8 @@ static void vipi_reg_write(struct vipi_dev *dev, uint64_t off, uint32_t v)
 			uint64_t one = 1;
 
 			if (write(dev->doorbell_fd, &one, sizeof(one)) != sizeof(one))
-				pr_warn_ratelimited("vipi-dev: doorbell eventfd: %s", strerror(errno));
+				pr_warn_ratelimited("vipi-dev: doorbell eventfd: %s",
+						    strerror(errno));
 		}
 		return;
 	case VIPI_REG_PHASE:

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "devices/vipi.h"
+#include "kvm/kvm.h"
 #include "kvm/stats.h"
 #include "kvm/vm.h"
 #include "util/log.h"
@@ -43,10 +44,27 @@ static int vipi_vm_ioeventfd_remove(void *ctx, uint16_t port, unsigned int len, 
 	return vm_ioeventfd_remove(ctx, port, len, datamatch, fd);
 }
 
+/* Exits that reached us (KVM_RUN returned), all vCPUs, since the start. */
+static unsigned long vipi_vm_userspace_exits(struct vm *vm)
+{
+	unsigned long n = atomic_load(&vm->exits_other);
+
+	for (unsigned int i = 0; i < VM_EXIT_REASONS; i++)
+		n += atomic_load(&vm->exits[i]);
+	return n;
+}
+
 static void vipi_vm_phase_mark(void *ctx, uint32_t label)
 {
+	static struct ratelimit rl;
+	unsigned int missed;
 	char name[32];
 	int r;
+
+	/* This write is itself one userspace exit, already counted. */
+	if (ratelimit_ok(&rl, &missed))
+		pr_info("vipi-dev phase %u: userspace_exits=%lu", label,
+			vipi_vm_userspace_exits(ctx));
 
 	snprintf(name, sizeof(name), "phase-%u", label);
 	r = stats_snapshot(ctx, name);
