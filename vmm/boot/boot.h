@@ -123,7 +123,8 @@ uint8_t mptable_checksum(const uint8_t *p, size_t len);
 struct cpuid_config {
 	unsigned int index; /* vCPU index = APIC ID */
 	unsigned int ncpus;
-	bool pv_ipi; /* keep KVM_FEATURE_PV_SEND_IPI */
+	bool pv_ipi;	   /* keep KVM_FEATURE_PV_SEND_IPI */
+	bool tsc_deadline; /* KVM_CAP_TSC_DEADLINE_TIMER: advertise it */
 };
 
 #define KVM_FEATURE_PV_SEND_IPI_BIT 11

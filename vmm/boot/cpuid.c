@@ -17,10 +17,11 @@
 #define LEAF_AMD_SIZES	  0x80000008
 #define LEAF_AMD_TOPO	  0x8000001e
 
-#define F1_EDX_HTT	  (1u << 28)
-#define F1_ECX_HYPERVISOR (1u << 31)
-#define TOPO_LEVEL_SMT	  1
-#define TOPO_LEVEL_CORE	  2
+#define F1_EDX_HTT	    (1u << 28)
+#define F1_ECX_HYPERVISOR   (1u << 31)
+#define F1_ECX_TSC_DEADLINE (1u << 24)
+#define TOPO_LEVEL_SMT	    1
+#define TOPO_LEVEL_CORE	    2
 
 /* Bits needed to number N cores. */
 static unsigned int order(unsigned int n)
@@ -82,6 +83,13 @@ static void patch(struct kvm_cpuid_entry2 *e, const struct cpuid_config *cfg)
 		else
 			e->edx &= ~F1_EDX_HTT;
 		e->ecx |= F1_ECX_HYPERVISOR;
+		/*
+		 * KVM emulates the TSC-deadline timer but leaves the bit to us.
+		 * Without it Linux calibrates the LAPIC timer against the PIT,
+		 * which is slow and, nested, fails and falls back to the PIT.
+		 */
+		if (cfg->tsc_deadline)
+			e->ecx |= F1_ECX_TSC_DEADLINE;
 		break;
 	case LEAF_CACHE: {
 		unsigned int level = (e->eax >> 5) & 7;

@@ -375,7 +375,7 @@ static int run_report(struct run *r, int status, const char *reason, bool verbos
 		host_accel_read(&h);
 		pr_info("host KVM: APICv %s, IPIv %s, AVIC %s", host_accel_str(h.apicv),
 			host_accel_str(h.ipiv), host_accel_str(h.avic));
-		io_report_unclaimed(r->vm);
+		io_report_ports(r->vm);
 	}
 	pr_info("%s", summary);
 	if (r->stats_path)

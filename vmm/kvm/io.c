@@ -119,6 +119,9 @@ bool io_dispatch(struct vm *vm, enum io_space space, uint64_t addr, void *data, 
 
 	if (!io_space_ok(space) || (len != 1 && len != 2 && len != 4 && len != 8))
 		return false;
+	if (space == IO_PIO)
+		atomic_fetch_add_explicit(&vm->io_port_exits[addr & 0xffff], 1,
+					  memory_order_relaxed);
 	if (!write)
 		memset(data, 0, len);
 	if (io_find(vm, space, addr, len, &r)) {
@@ -128,9 +131,7 @@ bool io_dispatch(struct vm *vm, enum io_space space, uint64_t addr, void *data, 
 	if (!write)
 		memset(data, 0xff, len);
 	atomic_fetch_add_explicit(&vm->io_unclaimed, 1, memory_order_relaxed);
-	if (space == IO_PIO)
-		atomic_fetch_add_explicit(&vm->io_unclaimed_port[addr & 0xffff], 1,
-					  memory_order_relaxed);
+
 	/* Booting Linux probes many absent legacy ports: only say so when asked. */
 	if (log_verbose())
 		pr_warn_ratelimited("unclaimed %s %s of %u bytes at 0x%llx",
@@ -139,17 +140,17 @@ bool io_dispatch(struct vm *vm, enum io_space space, uint64_t addr, void *data, 
 	return false;
 }
 
-void io_report_unclaimed(struct vm *vm)
+void io_report_ports(struct vm *vm)
 {
 	GString *s = g_string_new(NULL);
 
 	for (unsigned int port = 0; port < 0x10000; port++) {
-		unsigned int n = atomic_load(&vm->io_unclaimed_port[port]);
+		unsigned int n = atomic_load(&vm->io_port_exits[port]);
 
-		if (n)
+		if (n >= 10)
 			g_string_append_printf(s, " 0x%x:%u", port, n);
 	}
 	if (s->len)
-		pr_info("unclaimed ports (port:accesses):%s", s->str);
+		pr_info("port exits (port:count, >= 10):%s", s->str);
 	g_string_free(s, TRUE);
 }

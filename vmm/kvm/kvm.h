@@ -65,7 +65,7 @@ struct vm {
 	GRWLock io_lock;
 	GArray *io_ranges[2];
 	atomic_ulong io_unclaimed;
-	atomic_uint io_unclaimed_port[0x10000]; /* for --verbose */
+	atomic_uint io_port_exits[0x10000]; /* per port, for --verbose */
 
 	/* irqfd routing, set once (vm.c) */
 	struct kvm_irq_routing *routing;
@@ -114,8 +114,8 @@ void vcpu_kick(struct vcpu *vcpu);
 /* io.c */
 void io_init(struct vm *vm);
 void io_fini(struct vm *vm);
-/* One line: which ports nobody claimed, and how often. */
-void io_report_unclaimed(struct vm *vm);
+/* One line: the ports the guest exits on most. */
+void io_report_ports(struct vm *vm);
 
 const char *kvm_exit_name(unsigned int reason);
 

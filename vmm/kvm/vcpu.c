@@ -41,7 +41,12 @@ static int vcpu_set_cpuid(struct vcpu *v, const struct vm_config *cfg,
 {
 	unsigned int max = supported->nent + 8;
 	g_autofree struct kvm_cpuid2 *c = g_malloc0(sizeof(*c) + max * sizeof(c->entries[0]));
-	struct cpuid_config cc = { .index = v->index, .ncpus = cfg->ncpus, .pv_ipi = cfg->pv_ipi };
+	struct cpuid_config cc = {
+		.index = v->index,
+		.ncpus = cfg->ncpus,
+		.pv_ipi = cfg->pv_ipi,
+		.tsc_deadline = kvm_check_cap(v->vm->kvm_fd, KVM_CAP_TSC_DEADLINE_TIMER) > 0,
+	};
 	int n = cpuid_patch(supported->entries, supported->nent, c->entries, max, &cc);
 
 	if (n < 0)
