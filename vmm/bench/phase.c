@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Rows from phases. Per-kick exit counts are the raw stat deltas over the
+ * stream divided by the kicks sent: nothing is subtracted. The handshake's
+ * own exits are measured by the calibration phase (one kick, same marks)
+ * and recorded beside the row, so a reader can see how small they are.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/phase.h"
+
+/* The per-vCPU counters copied into each row (KVM's names). */
+static const char *const phase_stats[] = {
+	"exits",
+	"io_exits",
+	"mmio_exits",
+	"irq_exits",
+	"halt_exits",
+	"halt_wakeup",
+	"hypercalls",
+	"signal_exits",
+	"irq_injections",
+	"irq_window_exits",
+	"request_irq_exits",
+	"insn_emulation",
+	"halt_successful_poll",
+	"halt_attempted_poll",
+	"nmi_window_exits",
+	NULL,
+};
+
+static guint64 phase_get(GHashTable *t, const char *name)
+{
+	guint64 *v = t ? g_hash_table_lookup(t, name) : NULL;
+
+	return v ? *v : 0;
+}
+
+GPtrArray *phase_delta(GPtrArray *begin, GPtrArray *end)
+{
+	GPtrArray *d;
+
+	if (!begin || !end || begin->len != end->len)
+		return NULL;
+	d = g_ptr_array_new_with_free_func((GDestroyNotify)g_hash_table_unref);
+	for (guint i = 0; i < end->len; i++) {
+		GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_iter_init(&it, g_ptr_array_index(end, i));
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			/* Counters only grow; a smaller one is a reset, not a delta. */
+			guint64 b = phase_get(g_ptr_array_index(begin, i), k);
+			guint64 n = *(guint64 *)v >= b ? *(guint64 *)v - b : 0;
+
+			g_hash_table_insert(t, g_strdup(k), g_memdup2(&n, sizeof(n)));
+		}
+		g_ptr_array_add(d, t);
+	}
+	return d;
+}
+
+GHashTable *phase_parse_result(const char *line)
+{
+	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_auto(GStrv) words = g_strsplit_set(line, " \t\n", -1);
+
+	for (char **w = words; *w; w++) {
+		char *eq = strchr(*w, '=');
+
+		if (eq && eq != *w)
+			g_hash_table_insert(t, g_strndup(*w, eq - *w), g_strdup(eq + 1));
+	}
+	return t;
+}
+
+/* A numeric field of the result line, NAN when absent or not a number. */
+static double phase_field(GHashTable *result, const char *name)
+{
+	const char *s = g_hash_table_lookup(result, name);
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return NAN;
+	v = g_ascii_strtod(s, &end);
+	return *end ? NAN : v;
+}
+
+static GHashTable *phase_vcpu(GPtrArray *a, guint i)
+{
+	return a && i < a->len ? g_ptr_array_index(a, i) : NULL;
+}
+
+static void phase_copy_stats(GHashTable *dst, GHashTable *delta, GHashTable *calib)
+{
+	for (const char *const *s = phase_stats; *s; s++) {
+		g_autofree char *cname = g_strdup_printf("calibration_%s", *s);
+
+		if (delta && g_hash_table_contains(delta, *s))
+			bench_row_set_stat(dst, *s, phase_get(delta, *s));
+		if (calib && g_hash_table_contains(calib, *s))
+			bench_row_set_stat(dst, cname, phase_get(calib, *s));
+	}
+}
+
+static double phase_userspace(GPtrArray *delta, const char *const *names)
+{
+	double sum = 0;
+
+	for (const char *const *n = names; *n; n++)
+		for (guint i = 0; delta && i < delta->len; i++)
+			sum += phase_get(g_ptr_array_index(delta, i), *n);
+	return sum;
+}
+
+struct bench_row *phase_row(const char *vmm, const char *method, const char *scenario,
+			    GPtrArray *delta, GPtrArray *calib, GHashTable *result, double tsc_mhz,
+			    const char *const *userspace_stats)
+{
+	double kicks = phase_field(result, "kicks"), sent = phase_field(result, "sent");
+	double cycles = phase_field(result, "cycles"), lost = phase_field(result, "lost");
+	double ns = phase_field(result, "ns");
+	GHashTable *snd = phase_vcpu(delta, PHASE_SENDER), *rcv = phase_vcpu(delta, PHASE_RECEIVER);
+	struct bench_row *row;
+
+	if (isnan(kicks) || isnan(sent) || sent <= 0)
+		return NULL;
+	row = bench_row_new(vmm, method, scenario);
+	row->kicks = sent;
+	/* A kick the module could not send counts as lost, as does one it saw vanish. */
+	row->lost = (kicks > sent ? kicks - sent : 0) + (isnan(lost) ? 0 : lost);
+	if (snd)
+		row->sender_exits_per_kick = phase_get(snd, "exits") / sent;
+	if (rcv)
+		row->receiver_exits_per_kick = phase_get(rcv, "exits") / sent;
+	if (delta)
+		row->userspace_exits_per_kick = phase_userspace(delta, userspace_stats) / sent;
+	row->sender_cycles_per_kick = cycles / sent;
+	row->roundtrip_cycles = phase_field(result, "roundtrip_cycles");
+	row->poller_cpu_seconds = phase_field(result, "poller_cpu_seconds");
+	if (ns > 0)
+		row->kicks_per_second = sent * 1e9 / ns;
+	else if (tsc_mhz > 0 && cycles > 0)
+		row->kicks_per_second = sent / (cycles / (tsc_mhz * 1e6));
+	phase_copy_stats(row->sender_stats, snd, phase_vcpu(calib, PHASE_SENDER));
+	phase_copy_stats(row->receiver_stats, rcv, phase_vcpu(calib, PHASE_RECEIVER));
+	return row;
+}

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * QEMU/KVM baseline. QEMU boots the kit kernel with the bench initramfs;
+ * the guest's /init runs the module's stream per method and scenario and
+ * marks each phase on its second serial port, a unix socket we hold. At
+ * each mark we read every vCPU's KVM stats with QMP query-stats and then
+ * answer "ACK"; the guest waits for it, so the snapshot brackets exactly
+ * the stream plus the handshake. The handshake's own exits (the mark and
+ * ACK bytes through the emulated UART, and the vCPU kick QEMU does to read
+ * each vCPU's stats) are measured by a one-kick calibration phase and
+ * recorded in each row (docs/measuring.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <gio/gunixsocketaddress.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench/phase.h"
+#include "bench/qemu.h"
+#include "bench/qmp.h"
+#include "config.h"
+#include "util/log.h"
+
+/* QEMU starts slowly in the lab: its binary and libraries come over 9p under TCG. */
+#define QEMU_CONNECT_MS 120000
+#define QEMU_READ_S	1 /* poll granularity for the stop flag and deadline */
+
+/* QEMU's KVM_EXIT_IO and _MMIO reach userspace (io_exits includes ioeventfd ones). */
+static const char *const qemu_userspace_stats[] = { "io_exits", "mmio_exits", NULL };
+
+struct qemu_run {
+	const struct bench_opts *o;
+	struct bench_report *r;
+	struct qmp *qmp;
+	GSocketConnection *mark;
+	GDataInputStream *in;
+	GPtrArray *begin;  /* snapshot at the last begin mark */
+	GPtrArray *delta;  /* over the last begin..end */
+	GHashTable *calib; /* "method scenario" -> delta of its calibration phase */
+	double tsc_mhz;
+	gint64 deadline;
+};
+
+char *bench_initramfs(const struct bench_opts *o, const char *name, const char *init)
+{
+	g_autofree char *out = g_build_filename(o->workdir, name, NULL);
+	g_autofree char *script = g_build_filename(VIPI_SOURCE_DIR, "vmm/bench", init, NULL);
+	g_autofree char *mk = g_build_filename(VIPI_SOURCE_DIR, "guest/kit/mkinitramfs.sh", NULL);
+	g_autofree char *ko = g_build_filename(o->kit_dir, "vipi.ko", NULL);
+	g_autofree char *errout = NULL;
+	char *argv[] = { mk, out, (char *)o->kit_dir, script, ko, NULL };
+	g_autoptr(GError) err = NULL;
+	int status;
+
+	if (access(ko, R_OK)) {
+		pr_err("bench: no %s: build the guest module first (ninja -C build)", ko);
+		return NULL;
+	}
+	if (!g_spawn_sync(NULL, argv, NULL, 0, NULL, NULL, NULL, &errout, &status, &err) ||
+	    !g_spawn_check_wait_status(status, &err)) {
+		pr_err("bench: initramfs: %s %s", err->message, errout ? g_strstrip(errout) : "");
+		return NULL;
+	}
+	return g_steal_pointer(&out);
+}
+
+char **qemu_argv(const struct bench_opts *o, const char *initrd, const char *extra_append,
+		 bool handshake)
+{
+	GPtrArray *a = g_ptr_array_new();
+
+#define ARG(...) g_ptr_array_add(a, g_strdup_printf(__VA_ARGS__))
+	ARG("qemu-system-x86_64");
+	ARG("-accel"), ARG("kvm");
+	/* -cpu host: x2APIC and KVM's PV IPI feature bit, as a cloud guest sees them. */
+	ARG("-cpu"), ARG("host");
+	ARG("-smp"), ARG("%u", BENCH_VCPUS);
+	ARG("-m"), ARG("%u", BENCH_GUEST_MIB);
+	ARG("-nodefaults"), ARG("-no-user-config"), ARG("-display"), ARG("none");
+	ARG("-no-reboot");
+	ARG("-kernel"), ARG("%s/vmlinuz", o->kit_dir);
+	ARG("-initrd"), ARG("%s", initrd);
+	ARG("-append"), ARG("console=ttyS0 quiet panic=-1 reboot=k%s%s", extra_append ? " " : "",
+			    extra_append ? extra_append : "");
+	ARG("-serial"), ARG("file:%s/console.log", o->workdir);
+	if (handshake) {
+		ARG("-chardev"),
+			ARG("socket,id=mark,path=%s/mark.sock,server=on,wait=off", o->workdir);
+		ARG("-serial"), ARG("chardev:mark");
+		ARG("-qmp"), ARG("unix:%s/qmp.sock,server=on,wait=off", o->workdir);
+	}
+#undef ARG
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+static bool qemu_connect_mark(struct qemu_run *run, GError **err)
+{
+	g_autofree char *path = g_build_filename(run->o->workdir, "mark.sock", NULL);
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GSocketAddress) addr = g_unix_socket_address_new(path);
+	gint64 deadline = g_get_monotonic_time() + QEMU_CONNECT_MS * 1000;
+
+	while (!(run->mark =
+			 g_socket_client_connect(client, G_SOCKET_CONNECTABLE(addr), NULL, NULL))) {
+		if (g_get_monotonic_time() >= deadline) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+				    "no phase-mark socket %s", path);
+			return false;
+		}
+		g_usleep(50000);
+	}
+	g_socket_set_timeout(g_socket_connection_get_socket(run->mark), QEMU_READ_S);
+	run->in = g_data_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(run->mark)));
+	return true;
+}
+
+/* The next handshake line; NULL at EOF, on the deadline or when stopped. */
+static char *qemu_read_line(struct qemu_run *run, GError **err)
+{
+	for (;;) {
+		g_autoptr(GError) e = NULL;
+		char *line = g_data_input_stream_read_line_utf8(run->in, NULL, NULL, &e);
+
+		if (line)
+			return g_strchomp(line);
+		if (!e) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_CLOSED, "the guest ended early");
+			return NULL;
+		}
+		if (!g_error_matches(e, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+			g_propagate_error(err, g_steal_pointer(&e));
+			return NULL;
+		}
+		if (*run->o->stop) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_CANCELLED, "interrupted");
+			return NULL;
+		}
+		if (g_get_monotonic_time() >= run->deadline) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out after %u s",
+				    run->o->timeout_s);
+			return NULL;
+		}
+	}
+}
+
+static bool qemu_ack(struct qemu_run *run, GError **err)
+{
+	GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(run->mark));
+
+	return g_output_stream_write_all(out, "ACK\n", 4, NULL, NULL, err);
+}
+
+/* "MARK begin|end METHOD SCENARIO": snapshot, then let the guest go on. */
+static bool qemu_on_mark(struct qemu_run *run, char **w, GError **err)
+{
+	g_autoptr(GPtrArray) snap = qmp_vcpu_stats(run->qmp, err);
+
+	if (!snap)
+		return false;
+	if (!g_strcmp0(w[1], "begin")) {
+		g_clear_pointer(&run->begin, g_ptr_array_unref);
+		run->begin = g_steal_pointer(&snap);
+	} else {
+		g_clear_pointer(&run->delta, g_ptr_array_unref);
+		run->delta = phase_delta(run->begin, snap);
+	}
+	return qemu_ack(run, err);
+}
+
+/* "RESULT METHOD SCENARIO k=v ...": the first per pair is the calibration. */
+static void qemu_on_result(struct qemu_run *run, char **w, const char *line)
+{
+	g_autofree char *key = g_strdup_printf("%s %s", w[1], w[2]);
+	g_autoptr(GHashTable) res = NULL;
+	struct bench_row *row;
+
+	if (!g_hash_table_contains(run->calib, key)) {
+		g_hash_table_insert(run->calib, g_steal_pointer(&key),
+				    g_steal_pointer(&run->delta));
+		return;
+	}
+	res = phase_parse_result(line);
+	row = phase_row("qemu", w[1], w[2], run->delta, g_hash_table_lookup(run->calib, key), res,
+			run->tsc_mhz, qemu_userspace_stats);
+	if (!row) {
+		pr_warn("bench: qemu %s %s: no kick counts in '%s'", w[1], w[2], line);
+		return;
+	}
+	g_ptr_array_add(run->r->rows, row);
+	pr_info("bench: qemu %s/%s: %.4f sender exits per kick over %" G_GUINT64_FORMAT " kicks",
+		w[1], w[2], row->sender_exits_per_kick, row->kicks);
+}
+
+/* Follows the guest's handshake until DONE. */
+static bool qemu_converse(struct qemu_run *run, GError **err)
+{
+	for (;;) {
+		g_autofree char *line = qemu_read_line(run, err);
+		g_auto(GStrv) w = NULL;
+
+		if (!line)
+			return false;
+		w = g_strsplit(line, " ", 4);
+		if (!g_strcmp0(w[0], "DONE"))
+			return true;
+		if (!g_strcmp0(w[0], "MARK") && g_strv_length(w) >= 4) {
+			if (!qemu_on_mark(run, w, err))
+				return false;
+		} else if (!g_strcmp0(w[0], "RESULT") && g_strv_length(w) >= 4) {
+			qemu_on_result(run, w, w[3]);
+		} else if (!g_strcmp0(w[0], "TSC_MHZ") && w[1]) {
+			run->tsc_mhz = g_ascii_strtod(w[1], NULL);
+		} else if (!g_strcmp0(w[0], "SKIP")) {
+			pr_warn("bench: qemu: skipped %s", line + 5);
+		}
+	}
+}
+
+static char *qemu_append(const struct bench_opts *o, char **methods)
+{
+	g_autofree char *m = g_strjoinv(",", methods);
+	g_autofree char *s = g_strjoinv(",", o->scenarios);
+
+	return g_strdup_printf("vipi_bench.kicks=%u vipi_bench.methods=%s vipi_bench.scenarios=%s",
+			       o->kicks, m, s);
+}
+
+/* QEMU has no vipi device: it runs the methods that need none. */
+static GStrv qemu_methods(const struct bench_opts *o)
+{
+	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+
+	for (char **m = o->methods; *m; m++)
+		if (!strcmp(*m, "native") || !strcmp(*m, "kvm-pv"))
+			g_strv_builder_add(b, *m);
+	return g_strv_builder_end(b);
+}
+
+static void qemu_reap(GPid pid, gint64 grace_us)
+{
+	gint64 end = g_get_monotonic_time() + grace_us;
+	int status;
+
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (g_get_monotonic_time() >= end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return;
+		}
+		g_usleep(20000);
+	}
+}
+
+static bool qemu_spawn(const struct bench_opts *o, char **argv, GPid *pid)
+{
+	g_autofree char *log = g_build_filename(o->workdir, "qemu.log", NULL);
+	g_autoptr(GError) err = NULL;
+	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool ok;
+
+	if (fd < 0) {
+		pr_err("bench: cannot create %s: %s", log, g_strerror(errno));
+		return false;
+	}
+	ok = g_spawn_async_with_fds(NULL, argv, NULL,
+				    G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+				    pid, -1, fd, fd, &err);
+	close(fd);
+	if (!ok)
+		pr_err("bench: cannot start QEMU: %s", err->message);
+	return ok;
+}
+
+/* Waits for QEMU to create PATH; false (and reaped) when QEMU exits first. */
+static bool qemu_wait_socket(const struct bench_opts *o, GPid pid, const char *path, GError **err)
+{
+	gint64 deadline = g_get_monotonic_time() + QEMU_CONNECT_MS * 1000;
+	int status;
+
+	while (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "QEMU exited at start");
+			return false;
+		}
+		if (*o->stop || g_get_monotonic_time() >= deadline) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "no QMP socket %s",
+				    path);
+			return false;
+		}
+		g_usleep(50000);
+	}
+	return true;
+}
+
+bool qemu_bench_ipi(const struct bench_opts *o, struct bench_report *r)
+{
+	g_auto(GStrv) methods = qemu_methods(o);
+	g_autofree char *initrd = NULL, *append = NULL, *qmp_path = NULL;
+	g_autoptr(GError) err = NULL;
+	struct qemu_run run = { .o = o, .r = r };
+	g_auto(GStrv) argv = NULL;
+	bool ok = false;
+	GPid pid;
+
+	if (!*methods)
+		return true;
+	initrd = bench_initramfs(o, "bench.cpio.gz", "guest-bench.sh");
+	if (!initrd)
+		return false;
+	append = qemu_append(o, methods);
+	argv = qemu_argv(o, initrd, append, true);
+	pr_info("bench: qemu: booting a %u-vCPU guest for %s", BENCH_VCPUS, append);
+	if (!qemu_spawn(o, argv, &pid))
+		return false;
+	run.deadline = g_get_monotonic_time() + (gint64)o->timeout_s * G_USEC_PER_SEC;
+	run.calib = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					  (GDestroyNotify)g_ptr_array_unref);
+	qmp_path = g_build_filename(o->workdir, "qmp.sock", NULL);
+	if (qemu_wait_socket(o, pid, qmp_path, &err))
+		run.qmp = qmp_connect(qmp_path, QEMU_CONNECT_MS, &err);
+	if (run.qmp && qemu_connect_mark(&run, &err))
+		ok = qemu_converse(&run, &err);
+	if (!ok) {
+		g_autofree char *log = g_build_filename(o->workdir, "qemu.log", NULL);
+		g_autofree char *text = NULL;
+
+		g_autofree char *con = g_build_filename(o->workdir, "console.log", NULL);
+		g_autofree char *ctext = NULL;
+
+		g_file_get_contents(log, &text, NULL, NULL);
+		g_file_get_contents(con, &ctext, NULL, NULL);
+		pr_err("bench: qemu: %s%s%s", err ? err->message : "failed",
+		       text && *text ? "; QEMU said: " : "", text ? g_strstrip(text) : "");
+		if (ctext && *ctext)
+			pr_err("bench: qemu: guest console ends: %s",
+			       g_strstrip(ctext) + MAX(0, (int)strlen(g_strstrip(ctext)) - 300));
+	}
+	/* The guest powers off after DONE; a stuck one is killed. */
+	qemu_reap(pid, ok ? 10 * G_USEC_PER_SEC : 0);
+	g_spawn_close_pid(pid);
+	g_clear_object(&run.in);
+	g_clear_object(&run.mark);
+	qmp_close(run.qmp);
+	g_clear_pointer(&run.begin, g_ptr_array_unref);
+	g_clear_pointer(&run.delta, g_ptr_array_unref);
+	g_hash_table_unref(run.calib);
+	return ok;
+}
