@@ -20,6 +20,7 @@ enum vipi_mode {
 	VIPI_MODE_DOORBELL,	/* the device, ringing every time */
 	VIPI_MODE_NATIVE,	/* the saved smp_ops path: an x2APIC ICR write */
 	VIPI_MODE_PV,		/* KVM_HC_SEND_IPI hypercall */
+	VIPI_MODE_AUTO,		/* kick_cpu_async(): the device, else native */
 };
 
 struct vipi_stats {

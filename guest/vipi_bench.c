@@ -2,7 +2,8 @@
 /*
  * vipi streaming microbenchmark: N call-function-single kicks from CPU SRC
  * to CPU DST, which spins in a kernel thread (the "busy" scenario), by one
- * of the methods of enum vipi_mode. Driven through sysfs:
+ * of the methods of enum vipi_mode (vipi, doorbell, native, pv, auto).
+ * Driven through sysfs:
  *
  *   echo "N SRC DST MODE [LABEL]" > /sys/kernel/vipi/stream
  *   cat /sys/kernel/vipi/stream
@@ -34,6 +35,7 @@ static const char *const vipi_mode_names[] = {
 	[VIPI_MODE_DOORBELL] = "doorbell",
 	[VIPI_MODE_NATIVE] = "native",
 	[VIPI_MODE_PV] = "pv",
+	[VIPI_MODE_AUTO] = "auto",
 };
 
 struct vipi_stream {

@@ -153,6 +153,7 @@ bool vipi_mode_available(enum vipi_mode mode)
 	case VIPI_MODE_DOORBELL:
 		return rcu_access_pointer(vipi_active) != NULL;
 	case VIPI_MODE_NATIVE:
+	case VIPI_MODE_AUTO:
 		return true;
 	case VIPI_MODE_PV:
 		base = hypervisor_cpuid_base(KVM_SIGNATURE, 0);
@@ -174,6 +175,9 @@ bool vipi_kick_mode(int cpu, enum vipi_mode mode)
 		break;
 	case VIPI_MODE_NATIVE:
 		vipi_native.send_call_func_single_ipi(cpu);
+		break;
+	case VIPI_MODE_AUTO:
+		vipi_send_call_func_single(cpu);
 		break;
 	case VIPI_MODE_PV:
 		/* One-bit bitmap based at the target's APIC ID, as kvm.c does. */

@@ -8,10 +8,11 @@
  *
  * Per pair of CPUs it keeps one smp_call_function_single_async() in flight,
  * and every eighth round it makes a waiting smp_call_function_single(). It
- * also calls kick_cpu_async() when vipi.ko is loaded, taking a module
- * reference per round only, so that vipi.ko can be unloaded and reloaded
- * while the storm runs: that is why this is a module of its own. With vipi
- * loaded and takeover on, every one of these IPIs goes through the device.
+ * also calls kick_cpu_async() when vipi.ko is loaded, holding a module
+ * reference for one round at a time and only in every other 100 ms window,
+ * so that vipi.ko can be unloaded and reloaded while the storm runs: that
+ * is why this is a module of its own. With vipi loaded and takeover on,
+ * every one of these IPIs goes through the device.
  * A lost kick shows as an async call never executed (lost > 0) or as a
  * waiting call that never returns (the guest hangs, the test times out).
  */
@@ -32,6 +33,7 @@
 
 #define STORM_MAX_SECONDS 3600
 #define STORM_DRAIN_MS 5000
+#define STORM_KICK_WINDOW (HZ / 10)
 
 struct storm;
 
@@ -122,8 +124,15 @@ static int storm_worker(void *arg)
 	unsigned int t;
 
 	for (round = 0; time_before(jiffies, st->deadline) && !kthread_should_stop(); round++) {
-		/* A reference for one round only: vipi.ko may come and go. */
-		kick = symbol_get(kick_cpu_async);
+		/*
+		 * A reference for one round only, and only in every other
+		 * 100 ms window (the same on all CPUs): in the others no
+		 * worker holds vipi.ko, which can then be unloaded while the
+		 * cross-calls go on.
+		 */
+		kick = NULL;
+		if (!((jiffies / STORM_KICK_WINDOW) & 1))
+			kick = symbol_get(kick_cpu_async);
 		for_each_online_cpu(t) {
 			if (t != self && t < st->nr)
 				storm_one(st, self, t, round, kick);

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Sourced by the vipi device's lab tests, after lib.sh.
+
+# vipi_guest NAME CPUS SCRIPT [RUN OPTION...]: runs SCRIPT (sh) in a `vipi run`
+# guest; its stdout goes to $tmp/NAME.out, vipi's stderr to $tmp/NAME.err,
+# both are shown, and the guest's exit status is returned.
+vipi_guest() {
+	name=$1 cpus=$2 script=$3
+	shift 3
+	"$VIPI" run --cpus "$cpus" --timeout 500 "$@" -- sh -c "$script" \
+		>"$tmp/$name.out" 2>"$tmp/$name.err"
+	rc=$?
+	sed "s/^/[$name] /" "$tmp/$name.out"
+	sed "s/^/[$name stderr] /" "$tmp/$name.err"
+	return $rc
+}
+
+# field KEY FILE: the value of the last KEY=VALUE in FILE ("" if none).
+field() {
+	tr ' ' '\n' <"$2" | sed -n "s/^$1=//p" | tail -n1
+}
+
+# expect_cmp WHAT A OP B: a numeric comparison (test(1) operators).
+expect_cmp() {
+	[ -n "$2" ] && [ -n "$4" ] && [ "$2" "$3" "$4" ] || fail "$1: want $2 $3 $4"
+	echo "ok: $1: $2 $3 $4"
+}
+
+# The guest's side: load the module(s), fail loudly otherwise.
+VIPI_LOAD='insmod /lib/vipi/vipi.ko || exit 90'
+VIPI_LOAD_STRESS='insmod /lib/vipi/vipi_stress.ko || exit 91'
