@@ -11,8 +11,8 @@ phase=$(dirname "$0")/vipi-phase.py
 awake="$VIPI_LOAD
 echo 100000 0 1 vipi 100 > /sys/kernel/vipi/stream || exit 92
 cat /sys/kernel/vipi/stream"
-# A 2 s spin window: the poller stays awake through the stream.
-vipi_guest awake 2 "$awake" --stats "$tmp/awake.json" --vipi-spin-us 2000000 ||
+# A 1 s spin window (the maximum): the poller stays awake through the stream.
+vipi_guest awake 2 "$awake" --stats "$tmp/awake.json" --vipi-spin-us 1000000 ||
 	fail "awake guest failed ($?)"
 expect_eq "kicks sent" "$(field sent "$tmp/awake.out")" 100000
 python3 "$phase" "$tmp/awake.json" "$tmp/awake.err" 100 100000 0 1 >"$tmp/awake.m" ||
@@ -34,7 +34,7 @@ sleep 5
 echo 301 > /sys/kernel/vipi/phase"
 vipi_guest modes 2 "$modes" --stats "$tmp/modes.json" || fail "doorbell/idle guest failed ($?)"
 expect_eq "doorbell kicks sent" "$(field sent "$tmp/modes.out")" 20000
-expect_eq "doorbells rung" "$(field doorbells "$tmp/modes.out")" 20000
+expect_cmp "doorbells rung (every kick, plus other IPIs)" "$(field doorbells "$tmp/modes.out")" -ge 20000
 python3 "$phase" "$tmp/modes.json" "$tmp/modes.err" 200 20000 0 1 >"$tmp/doorbell.m" ||
 	fail "no phase data"
 sed 's/^/[doorbell] /' "$tmp/doorbell.m"
@@ -45,7 +45,7 @@ expect_eq "userspace exits during the doorbell stream" \
 	"$(field userspace_exits "$tmp/doorbell.m")" 0
 expect_eq "userspace doorbells" "$(field userspace_doorbells "$tmp/doorbell.m")" 0
 
-python3 "$phase" "$tmp/modes.json" "$tmp/modes.err" 300 1 0 1 >"$tmp/idle.m" ||
+python3 "$phase" "$tmp/modes.json" "$tmp/modes.err" 300 0 0 1 >"$tmp/idle.m" ||
 	fail "no phase data"
 sed 's/^/[idle] /' "$tmp/idle.m"
 awk -F= '$1 == "wall_s" { exit !($2 >= 5) }' "$tmp/idle.m" || fail "idle window under 5 s"

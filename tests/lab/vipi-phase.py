@@ -3,6 +3,7 @@
 """vipi-phase.py STATS.json STDERR LABEL KICKS SRC DST
 
 What happened between phase marks LABEL and LABEL+1 of a `vipi run --stats`
+run (KICKS 0: no per-kick figures)
 run: KVM's per-vCPU exits of the sender (SRC) and the receiver (DST) from the
 snapshots, userspace exits and the poller's CPU time from the device's log
 lines. Prints KEY=VALUE pairs, one per line."""
@@ -41,8 +42,6 @@ def main():
         "sender_exits": delta(src, "exits"),
         "sender_io_exits": delta(src, "io_exits"),
         "receiver_exits": delta(dst, "exits"),
-        "sender_exits_per_kick": "%.6f" % (delta(src, "exits") / kicks),
-        "receiver_exits_per_kick": "%.6f" % (delta(dst, "exits") / kicks),
         # The mark LABEL+1 is itself one userspace exit: not the kicks'.
         "userspace_exits": m1["userspace_exits"] - m0["userspace_exits"] - 1,
         "userspace_doorbells": m1["userspace_doorbells"] - m0["userspace_doorbells"],
@@ -51,7 +50,10 @@ def main():
                                     1e9 / (b["t_s"] - a["t_s"])),
         "poller_wakeups": m1["wakeups"] - m0["wakeups"],
     }
-    out["userspace_exits_per_kick"] = "%.6f" % (out["userspace_exits"] / kicks)
+    if kicks:
+        out["sender_exits_per_kick"] = "%.6f" % (out["sender_exits"] / kicks)
+        out["receiver_exits_per_kick"] = "%.6f" % (out["receiver_exits"] / kicks)
+        out["userspace_exits_per_kick"] = "%.6f" % (out["userspace_exits"] / kicks)
     for k, v in out.items():
         print("%s=%s" % (k, v))
 

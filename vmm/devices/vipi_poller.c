@@ -3,8 +3,8 @@
  * The vipi poller: one host thread that takes pending words out of the
  * guest's mailbox and injects one MSI per class bit at the target vCPU.
  *
- * It spins while requests keep coming and for cfg.spin_us after the last
- * one, then sleeps on the doorbell eventfd. Going to sleep is the guest
+ * It spins while requests keep coming and for a window (adaptive, at most
+ * cfg.spin_us) after the last one, then sleeps on the doorbell eventfd. Going to sleep is the guest
  * sender's mirror image (docs/abi.md, "Memory ordering"):
  *
  *   poller: state = SLEEPING; full fence; rescan every slot; block
@@ -26,6 +26,8 @@
 
 #include "devices/vipi_priv.h"
 #include "util/log.h"
+
+#define VIPI_SPIN_GROW_MIN_NS 10000ull
 
 static const uint8_t vipi_class_vector[VIPI_NR_CLASSES] = {
 	VIPI_VECTOR_CALL_FUNC_SINGLE,
@@ -145,10 +147,25 @@ static void vipi_pin(struct vipi_dev *dev)
 			strerror(r));
 }
 
+/*
+ * The spin window adapts as KVM's halt polling does, between 0 and
+ * cfg.spin_us: a sleep that a doorbell ended sooner than the maximum window
+ * means spinning longer would have caught that request (grow); a longer
+ * sleep means the guest is idle (shrink). An idle guest thus pays for
+ * wake-ups only, a busy one keeps the poller awake.
+ */
+static uint64_t vipi_spin_adapt(uint64_t cur, uint64_t max, uint64_t slept)
+{
+	if (slept < max)
+		return cur < VIPI_SPIN_GROW_MIN_NS ? MIN(VIPI_SPIN_GROW_MIN_NS, max)
+						   : MIN(cur * 2, max);
+	return cur / 2 < VIPI_SPIN_GROW_MIN_NS ? 0 : cur / 2;
+}
+
 static void *vipi_poller(void *arg)
 {
 	struct vipi_dev *dev = arg;
-	uint64_t spin_ns = (uint64_t)dev->cfg.spin_us * 1000, last;
+	uint64_t max_ns = (uint64_t)dev->cfg.spin_us * 1000, spin_ns = max_ns, last, t;
 
 	__atomic_store_n(&dev->poller_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	vipi_pin(dev);
@@ -164,8 +181,12 @@ static void *vipi_poller(void *arg)
 			continue;
 		}
 		vipi_set_state(dev, VIPI_POLLER_SLEEPING);
-		if (!vipi_poller_scan(dev))
+		if (!vipi_poller_scan(dev)) {
+			t = vipi_now_ns();
 			vipi_sleep(dev);
+			last = vipi_now_ns();
+			spin_ns = vipi_spin_adapt(spin_ns, max_ns, last - t);
+		}
 		vipi_set_state(dev, VIPI_POLLER_AWAKE);
 		last = vipi_now_ns();
 	}
