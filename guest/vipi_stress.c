@@ -9,7 +9,7 @@
  * Per pair of CPUs it keeps one smp_call_function_single_async() in flight,
  * and every eighth round it makes a waiting smp_call_function_single(). It
  * also calls kick_cpu_async() when vipi.ko is loaded, holding a module
- * reference for one round at a time and only in every other 100 ms window,
+ * reference for one round at a time and only in one 100 ms window of three,
  * so that vipi.ko can be unloaded and reloaded while the storm runs: that
  * is why this is a module of its own. With vipi loaded and takeover on,
  * every one of these IPIs goes through the device.
@@ -125,13 +125,13 @@ static int storm_worker(void *arg)
 
 	for (round = 0; time_before(jiffies, st->deadline) && !kthread_should_stop(); round++) {
 		/*
-		 * A reference for one round only, and only in every other
-		 * 100 ms window (the same on all CPUs): in the others no
-		 * worker holds vipi.ko, which can then be unloaded while the
-		 * cross-calls go on.
+		 * A reference for one round only, and only in one 100 ms
+		 * window out of three (the same on all CPUs): in the others
+		 * no worker holds vipi.ko, which can then be unloaded while
+		 * the cross-calls go on.
 		 */
 		kick = NULL;
-		if (!((jiffies / STORM_KICK_WINDOW) & 1))
+		if (!((jiffies / STORM_KICK_WINDOW) % 3))
 			kick = symbol_get(kick_cpu_async);
 		for_each_online_cpu(t) {
 			if (t != self && t < st->nr)

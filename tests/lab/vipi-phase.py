@@ -3,10 +3,10 @@
 """vipi-phase.py STATS.json STDERR LABEL KICKS SRC DST
 
 What happened between phase marks LABEL and LABEL+1 of a `vipi run --stats`
-run (KICKS 0: no per-kick figures)
 run: KVM's per-vCPU exits of the sender (SRC) and the receiver (DST) from the
 snapshots, userspace exits and the poller's CPU time from the device's log
-lines. Prints KEY=VALUE pairs, one per line."""
+lines. Prints KEY=VALUE pairs, one per line; KICKS 0 leaves out the
+per-kick figures."""
 import json
 import re
 import sys

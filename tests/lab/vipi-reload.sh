@@ -7,7 +7,7 @@
 
 script="$VIPI_LOAD
 $VIPI_LOAD_STRESS
-(echo 12 > /sys/kernel/vipi_stress/storm) &
+(echo 15 > /sys/kernel/vipi_stress/storm) &
 pid=\$!
 sleep 1
 reloads=0
@@ -16,7 +16,7 @@ while kill -0 \$pid 2>/dev/null && [ \$reloads -lt 6 ]; do
 		insmod /lib/vipi/vipi.ko || { echo insmod-failed; break; }
 		reloads=\$((reloads + 1))
 	fi
-	sleep 0.2
+	sleep 0.1
 done
 wait \$pid || exit 93
 echo \"reloads=\$reloads\"
