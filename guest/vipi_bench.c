@@ -1,16 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vipi streaming microbenchmark: N call-function-single kicks from CPU SRC
- * to CPU DST, which spins in a kernel thread (the "busy" scenario), by one
- * of the methods of enum vipi_mode (vipi, doorbell, native, pv, auto).
- * Driven through sysfs:
+ * to CPU DST by one of the methods of enum vipi_mode (vipi, doorbell,
+ * native, pv, auto), then round trips by the same method. Driven through
+ * sysfs:
  *
- *   echo "N SRC DST MODE [LABEL]" > /sys/kernel/vipi/stream
+ *   echo "N SRC DST MODE [LABEL [busy|idle]]" > /sys/kernel/vipi/stream
  *   cat /sys/kernel/vipi/stream
  *
- * With LABEL != 0 the sender asks the VMM for phase marks LABEL and
- * LABEL + 1 around the loop, so that the host reads KVM's per-vCPU exits
- * over exactly the stream.
+ * busy (the default): DST spins in a kernel thread; idle: DST is left idle
+ * (halted). With LABEL != 0 the sender asks the VMM for phase marks LABEL
+ * and LABEL + 1 around the stream only, so that the host reads KVM's
+ * per-vCPU exits over exactly the N kicks.
+ *
+ * Round trips (after the stream, outside the marks), in the manner of
+ * kvm-unit-tests' vmexit ipi: the sender notes DST's count of
+ * call-function-single interrupts, kicks, and spins until the count moves;
+ * only SRC's TSC is read. A round trip that sees no interrupt within
+ * VIPI_RT_TIMEOUT_NS counts as lost. Another IPI to DST can end a round
+ * trip early; nothing can make a lost one look delivered.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,6 +37,8 @@
 #include "vipi.h"
 
 #define VIPI_STREAM_MAX_KICKS 100000000UL
+#define VIPI_RT_MAX 1000UL
+#define VIPI_RT_TIMEOUT_NS (100 * NSEC_PER_MSEC)
 
 static const char *const vipi_mode_names[] = {
 	[VIPI_MODE_VIPI] = "vipi",
@@ -43,16 +53,57 @@ struct vipi_stream {
 	unsigned int src, dst;
 	enum vipi_mode mode;
 	u32 label;
+	bool idle;
 
 	bool target_running;
 	unsigned long sent;
-	u64 cycles;
+	u64 cycles, ns;
 	bool marked;
+	unsigned int delivered;
+	struct vipi_stats before, after; /* over the stream, not the round trips */
+	unsigned long rt_done, rt_lost;
+	u64 rt_cycles;
 	struct completion done;
 };
 
 static DEFINE_MUTEX(vipi_stream_lock);
-static char vipi_stream_result[256] = "none\n";
+static char vipi_stream_result[384] = "none\n";
+
+static unsigned int vipi_call_count(unsigned int cpu)
+{
+	return READ_ONCE(per_cpu(irq_stat, cpu).irq_call_count);
+}
+
+/* One round trip; false when the target showed no interrupt in time. */
+static bool vipi_round_trip(struct vipi_stream *s, u64 *cycles)
+{
+	unsigned int c0 = vipi_call_count(s->dst);
+	u64 t0 = rdtsc_ordered(), deadline = ktime_get_ns() + VIPI_RT_TIMEOUT_NS;
+
+	if (!vipi_kick_mode(s->dst, s->mode))
+		return false;
+	while (vipi_call_count(s->dst) == c0) {
+		if (ktime_get_ns() > deadline)
+			return false;
+		cpu_relax();
+	}
+	*cycles += rdtsc_ordered() - t0;
+	return true;
+}
+
+static void vipi_round_trips(struct vipi_stream *s)
+{
+	unsigned long i, n = min(s->n, VIPI_RT_MAX);
+
+	for (i = 0; i < n; i++) {
+		if (vipi_round_trip(s, &s->rt_cycles))
+			s->rt_done++;
+		else
+			s->rt_lost++;
+		if (!(i & 63))
+			cond_resched();
+	}
+}
 
 static int vipi_stream_target(void *arg)
 {
@@ -69,10 +120,14 @@ static int vipi_stream_target(void *arg)
 static int vipi_stream_sender(void *arg)
 {
 	struct vipi_stream *s = arg;
+	unsigned int irq0;
 	unsigned long i;
 	u64 t0, t1;
 
+	vipi_stats_sum(&s->before);
+	irq0 = vipi_call_count(s->dst);
 	s->marked = s->label && vipi_phase_mark(s->label);
+	s->ns = ktime_get_ns();
 	t0 = rdtsc_ordered();
 	for (i = 0; i < s->n; i++) {
 		if (!vipi_kick_mode(s->dst, s->mode))
@@ -81,10 +136,16 @@ static int vipi_stream_sender(void *arg)
 			cond_resched();
 	}
 	t1 = rdtsc_ordered();
+	s->ns = ktime_get_ns() - s->ns;
 	if (s->marked)
 		vipi_phase_mark(s->label + 1);
 	s->sent = i;
 	s->cycles = t1 - t0;
+	/* Let the last injections land before counting them. */
+	msleep(20);
+	s->delivered = vipi_call_count(s->dst) - irq0;
+	vipi_stats_sum(&s->after);
+	vipi_round_trips(s);
 	complete(&s->done);
 	return 0;
 }
@@ -104,20 +165,18 @@ static struct task_struct *vipi_stream_spawn(int (*fn)(void *), struct vipi_stre
 
 static int vipi_stream_run(struct vipi_stream *s)
 {
-	struct task_struct *target, *sender;
-	struct vipi_stats before, after;
-	unsigned int irq0, irq1;
+	struct task_struct *target = NULL, *sender;
 	int ret = 0, waited;
 
 	init_completion(&s->done);
-	target = vipi_stream_spawn(vipi_stream_target, s, s->dst, "vipi_busy/%u");
-	if (IS_ERR(target))
-		return PTR_ERR(target);
-	for (waited = 0; !READ_ONCE(s->target_running) && waited < 1000; waited++)
-		msleep(1);
+	if (!s->idle) {
+		target = vipi_stream_spawn(vipi_stream_target, s, s->dst, "vipi_busy/%u");
+		if (IS_ERR(target))
+			return PTR_ERR(target);
+		for (waited = 0; !READ_ONCE(s->target_running) && waited < 1000; waited++)
+			usleep_range(1000, 2000);
+	}
 
-	vipi_stats_sum(&before);
-	irq0 = READ_ONCE(per_cpu(irq_stat, s->dst).irq_call_count);
 	sender = vipi_stream_spawn(vipi_stream_sender, s, s->src, "vipi_send/%u");
 	if (IS_ERR(sender)) {
 		ret = PTR_ERR(sender);
@@ -126,33 +185,39 @@ static int vipi_stream_run(struct vipi_stream *s)
 	wait_for_completion(&s->done);
 	kthread_stop(sender);
 	put_task_struct(sender);
-	/* Let the last injections land before counting them. */
-	msleep(20);
-	irq1 = READ_ONCE(per_cpu(irq_stat, s->dst).irq_call_count);
-	vipi_stats_sum(&after);
 
 	scnprintf(vipi_stream_result, sizeof(vipi_stream_result),
-		  "mode=%s src=%u dst=%u kicks=%lu sent=%lu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu label=%u marked=%d\n",
-		  vipi_mode_names[s->mode], s->src, s->dst, s->n, s->sent, s->cycles,
-		  s->sent ? div64_u64(s->cycles, s->sent) : 0, irq1 - irq0,
-		  after.coalesced - before.coalesced, after.doorbells - before.doorbells,
-		  after.fallbacks - before.fallbacks, s->label, s->marked);
+		  "mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d\n",
+		  vipi_mode_names[s->mode], s->idle ? "idle" : "busy", s->src, s->dst, s->n,
+		  s->sent, s->n - s->sent + s->rt_lost, s->ns, s->cycles,
+		  s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered,
+		  s->after.coalesced - s->before.coalesced,
+		  s->after.doorbells - s->before.doorbells,
+		  s->after.fallbacks - s->before.fallbacks, s->rt_done, s->rt_lost,
+		  s->rt_done ? div64_u64(s->rt_cycles, s->rt_done) : 0, s->label, s->marked);
 	if (s->sent != s->n)
 		ret = -EIO;
 out_target:
-	kthread_stop(target);
-	put_task_struct(target);
+	if (target) {
+		kthread_stop(target);
+		put_task_struct(target);
+	}
 	return ret;
 }
 
 static int vipi_stream_parse(const char *buf, struct vipi_stream *s)
 {
-	char mode[16];
+	char mode[16], scenario[8] = "busy";
 	int i, n;
 
 	s->label = 0;
-	n = sscanf(buf, "%lu %u %u %15s %u", &s->n, &s->src, &s->dst, mode, &s->label);
+	n = sscanf(buf, "%lu %u %u %15s %u %7s", &s->n, &s->src, &s->dst, mode, &s->label,
+		   scenario);
 	if (n < 4 || !s->n || s->n > VIPI_STREAM_MAX_KICKS)
+		return -EINVAL;
+	if (!strcmp(scenario, "idle"))
+		s->idle = true;
+	else if (strcmp(scenario, "busy"))
 		return -EINVAL;
 	if (s->src >= nr_cpu_ids || s->dst >= nr_cpu_ids || s->src == s->dst ||
 	    !cpu_online(s->src) || !cpu_online(s->dst))
@@ -197,13 +262,30 @@ static ssize_t stream_show(struct kobject *kobj, struct kobj_attribute *attr, ch
 }
 
 static struct kobj_attribute stream_attr = __ATTR_RW(stream);
+
+static ssize_t scenarios_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "busy idle\n");
+}
+
+static struct kobj_attribute scenarios_attr = __ATTR_RO(scenarios);
+
+static struct attribute *vipi_bench_attrs[] = {
+	&stream_attr.attr,
+	&scenarios_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group vipi_bench_group = {
+	.attrs = vipi_bench_attrs,
+};
 static struct kobject *vipi_bench_parent;
 
 int vipi_bench_init(struct kobject *parent)
 {
 	int ret;
 
-	ret = sysfs_create_file(parent, &stream_attr.attr);
+	ret = sysfs_create_group(parent, &vipi_bench_group);
 	if (!ret)
 		vipi_bench_parent = parent;
 	return ret;
@@ -212,6 +294,6 @@ int vipi_bench_init(struct kobject *parent)
 void vipi_bench_exit(void)
 {
 	if (vipi_bench_parent)
-		sysfs_remove_file(vipi_bench_parent, &stream_attr.attr);
+		sysfs_remove_group(vipi_bench_parent, &vipi_bench_group);
 	vipi_bench_parent = NULL;
 }

@@ -81,11 +81,12 @@ static bool vipi_post(int cpu, u32 class, bool ring)
 	if (slot >= vd->nr_slots)
 		goto out;
 
-	/* A fully ordered RMW: the pending bits before the poller state read. */
+	/* A fully ordered RMW: the pending bits before the poller state read */
 	old = atomic_fetch_or(class, vipi_pending(vd, slot));
 	st->kicks++;
 	if (old & class)
 		st->coalesced++;
+	/* Pairs with the poller's fence between SLEEPING and its rescan. */
 	smp_mb__after_atomic();
 	/*
 	 * Only the sender that made the word non-zero owes the doorbell: any

@@ -86,7 +86,7 @@ static void storm_note_latency(struct storm *st, s64 ns)
 }
 
 static void storm_one(struct storm *st, unsigned int self, unsigned int t, unsigned long round,
-		      void (*kick)(int))
+		      void (*kick)(int cpu))
 {
 	struct storm_pair *p = &st->pair[self * st->nr + t];
 	ktime_t t0;
@@ -119,7 +119,7 @@ static int storm_worker(void *arg)
 {
 	struct storm *st = arg;
 	unsigned int self = raw_smp_processor_id();
-	void (*kick)(int);
+	void (*kick)(int cpu);
 	unsigned long round;
 	unsigned int t;
 
@@ -195,7 +195,7 @@ static int storm_run(unsigned int seconds)
 	}
 	/* Every async call issued must run: wait for the last ones. */
 	for (waited = 0; storm_pending(st) > 0 && waited < STORM_DRAIN_MS; waited++)
-		msleep(1);
+		usleep_range(1000, 2000);
 	lost = storm_pending(st) + atomic_long_read(&st->sync_issued) -
 	       atomic_long_read(&st->sync_done);
 
