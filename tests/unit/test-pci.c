@@ -237,7 +237,7 @@ static void test_hostile_config(void)
 	struct pci_dev *pd = pci_dev_register(bus, &dev_info, &dev_ops, &d);
 	GRand *rnd = g_rand_new_with_seed(4);
 	struct pci_bus_stats st;
-	uint32_t data;
+	uint64_t data; /* the dispatcher's buffer holds up to 8 bytes */
 
 	/* Every offset of every slot, every size, twice over, random values. */
 	for (unsigned int round = 0; round < 2; round++) {
@@ -254,7 +254,7 @@ static void test_hostile_config(void)
 	/* Odd sizes and offsets on both ports, addresses with reserved bits. */
 	for (unsigned int i = 0; i < G_N_ELEMENTS(lens); i++) {
 		for (unsigned int off = 0; off < 4; off++) {
-			data = g_rand_int(rnd);
+			data = (uint64_t)g_rand_int(rnd) << 32 | g_rand_int(rnd);
 			if (lens[i] <= 4)
 				fake_find(&io, PCI_CFG_ADDR_PORT)
 					->fn(bus, off, &data, lens[i], true);
