@@ -284,6 +284,11 @@ int vipi_dev_attach(struct vipi_dev *dev, struct pci_bus *bus)
 	return dev->pci ? 0 : -ENOSPC;
 }
 
+struct pci_dev *vipi_dev_pci(struct vipi_dev *dev)
+{
+	return dev->pci;
+}
+
 static bool vipi_map_slots(struct vipi_dev *dev)
 {
 	unsigned int n = dev->ops->nr_vcpus(dev->ctx);

@@ -17,6 +17,7 @@
 #include <vipi/abi.h>
 
 struct pci_bus;
+struct pci_dev;
 struct vipi_dev;
 
 struct vipi_ops {
@@ -63,6 +64,8 @@ void vipi_dev_free(struct vipi_dev *dev);
 
 /* Puts DEV on BUS (BAR0 of VIPI_BAR0_SIZE ports). Returns 0 or -errno. */
 int vipi_dev_attach(struct vipi_dev *dev, struct pci_bus *bus);
+/* Its PCI function once attached, else NULL. */
+struct pci_dev *vipi_dev_pci(struct vipi_dev *dev);
 
 /* BAR0 accesses and BAR0 moves, as the PCI bus delivers them. */
 void vipi_bar_io(void *dev, unsigned int bar, uint64_t off, void *data, unsigned int len,
