@@ -68,7 +68,6 @@ static atomic_t *vipi_pending(struct vipi_dev *vd, u32 slot)
  */
 static bool vipi_post(int cpu, u32 class, bool ring)
 {
-	struct vipi_stats *st = this_cpu_ptr(&vipi_stats);
 	struct vipi_dev *vd;
 	u32 slot, old;
 	bool ok = false;
@@ -81,11 +80,12 @@ static bool vipi_post(int cpu, u32 class, bool ring)
 	if (slot >= vd->nr_slots)
 		goto out;
 
-	/* A fully ordered RMW: the pending bits before the poller state read */
+	/* A fully ordered RMW: the pending bits land before the state is read */
 	old = atomic_fetch_or(class, vipi_pending(vd, slot));
-	st->kicks++;
+	/* this_cpu_inc(): an interrupt on this CPU may post a kick too. */
+	this_cpu_inc(vipi_stats.kicks);
 	if (old & class)
-		st->coalesced++;
+		this_cpu_inc(vipi_stats.coalesced);
 	/* Pairs with the poller's fence between SLEEPING and its rescan. */
 	smp_mb__after_atomic();
 	/*
@@ -94,7 +94,7 @@ static bool vipi_post(int cpu, u32 class, bool ring)
 	 */
 	if (ring || (!old && READ_ONCE(vd->mbox->hdr.poller_state) == VIPI_POLLER_SLEEPING)) {
 		iowrite32(1, vd->regs + VIPI_REG_DOORBELL);
-		st->doorbells++;
+		this_cpu_inc(vipi_stats.doorbells);
 	}
 	ok = true;
 out:
