@@ -131,8 +131,11 @@ struct bench_row *phase_row(const char *vmm, const char *method, const char *sce
 		return NULL;
 	row = bench_row_new(vmm, method, scenario);
 	row->kicks = sent;
-	/* A kick the module could not send counts as lost, as does one it saw vanish. */
-	row->lost = (kicks > sent ? kicks - sent : 0) + (isnan(lost) ? 0 : lost);
+	/*
+	 * The module's lost= already counts unsent kicks plus round trips whose
+	 * interrupt never came; an older module without it: unsent kicks only.
+	 */
+	row->lost = MAX(kicks > sent ? kicks - sent : 0, isnan(lost) ? 0 : lost);
 	if (snd)
 		row->sender_exits_per_kick = phase_get(snd, "exits") / sent;
 	if (rcv)

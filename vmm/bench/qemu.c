@@ -67,6 +67,14 @@ char *bench_initramfs(const struct bench_opts *o, const char *name, const char *
 	return g_steal_pointer(&out);
 }
 
+/* An abstract socket name unique to this bench run: its work directory's name. */
+static char *qemu_sock_name(const struct bench_opts *o, const char *what)
+{
+	g_autofree char *base = g_path_get_basename(o->workdir);
+
+	return g_strdup_printf("%s.%s", base, what);
+}
+
 char **qemu_argv(const struct bench_opts *o, const char *initrd, const char *extra_append,
 		 bool handshake)
 {
@@ -87,32 +95,71 @@ char **qemu_argv(const struct bench_opts *o, const char *initrd, const char *ext
 			    extra_append ? extra_append : "");
 	ARG("-serial"), ARG("file:%s/console.log", o->workdir);
 	if (handshake) {
-		ARG("-chardev"),
-			ARG("socket,id=mark,path=%s/mark.sock,server=on,wait=off", o->workdir);
+		g_autofree char *mark = qemu_sock_name(o, "mark");
+		g_autofree char *qmp = qemu_sock_name(o, "qmp");
+
+		/*
+		 * Abstract sockets: in the lab /tmp is the host's over 9p,
+		 * where a unix socket cannot be bound (ENXIO).
+		 */
+		ARG("-chardev"), ARG("socket,id=mark,path=%s,abstract=on,server=on,wait=off", mark);
 		ARG("-serial"), ARG("chardev:mark");
-		ARG("-qmp"), ARG("unix:%s/qmp.sock,server=on,wait=off", o->workdir);
+		ARG("-chardev"), ARG("socket,id=qmp,path=%s,abstract=on,server=on,wait=off", qmp);
+		ARG("-mon"), ARG("chardev=qmp,mode=control");
 	}
 #undef ARG
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
 }
 
-static bool qemu_connect_mark(struct qemu_run *run, GError **err)
+/*
+ * Connects to QEMU's abstract socket WHAT, retrying until QEMU listens on it;
+ * gives up when QEMU exits first (then reaped, *EXITED set), on the stop flag
+ * or after QEMU_CONNECT_MS.
+ */
+static GSocketConnection *qemu_dial(const struct bench_opts *o, GPid pid, bool *exited,
+				    const char *what, GError **err)
 {
-	g_autofree char *path = g_build_filename(run->o->workdir, "mark.sock", NULL);
+	g_autofree char *name = qemu_sock_name(o, what);
 	g_autoptr(GSocketClient) client = g_socket_client_new();
-	g_autoptr(GSocketAddress) addr = g_unix_socket_address_new(path);
+	g_autoptr(GSocketAddress) addr =
+		g_unix_socket_address_new_with_type(name, -1, G_UNIX_SOCKET_ADDRESS_ABSTRACT);
 	gint64 deadline = g_get_monotonic_time() + QEMU_CONNECT_MS * 1000;
+	int status;
 
-	while (!(run->mark =
-			 g_socket_client_connect(client, G_SOCKET_CONNECTABLE(addr), NULL, NULL))) {
-		if (g_get_monotonic_time() >= deadline) {
+	for (;;) {
+		GSocketConnection *c =
+			g_socket_client_connect(client, G_SOCKET_CONNECTABLE(addr), NULL, NULL);
+
+		if (c)
+			return c;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			*exited = true;
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED,
+				    "QEMU exited before its %s socket was up", what);
+			return NULL;
+		}
+		if (*o->stop || g_get_monotonic_time() >= deadline) {
 			g_set_error(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-				    "no phase-mark socket %s", path);
-			return false;
+				    *o->stop ? "interrupted" : "no %s socket from QEMU", what);
+			return NULL;
 		}
 		g_usleep(50000);
 	}
+}
+
+static bool qemu_connect(struct qemu_run *run, GPid pid, bool *exited, GError **err)
+{
+	GSocketConnection *qmp = qemu_dial(run->o, pid, exited, "qmp", err);
+
+	if (!qmp)
+		return false;
+	run->qmp = qmp_open(qmp, QEMU_CONNECT_MS, err);
+	if (!run->qmp)
+		return false;
+	run->mark = qemu_dial(run->o, pid, exited, "mark", err);
+	if (!run->mark)
+		return false;
 	g_socket_set_timeout(g_socket_connection_get_socket(run->mark), QEMU_READ_S);
 	run->in = g_data_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(run->mark)));
 	return true;
@@ -275,35 +322,14 @@ static bool qemu_spawn(const struct bench_opts *o, char **argv, GPid *pid)
 	return ok;
 }
 
-/* Waits for QEMU to create PATH; false (and reaped) when QEMU exits first. */
-static bool qemu_wait_socket(const struct bench_opts *o, GPid pid, const char *path, GError **err)
-{
-	gint64 deadline = g_get_monotonic_time() + QEMU_CONNECT_MS * 1000;
-	int status;
-
-	while (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_FAILED, "QEMU exited at start");
-			return false;
-		}
-		if (*o->stop || g_get_monotonic_time() >= deadline) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "no QMP socket %s",
-				    path);
-			return false;
-		}
-		g_usleep(50000);
-	}
-	return true;
-}
-
 bool qemu_bench_ipi(const struct bench_opts *o, struct bench_report *r)
 {
 	g_auto(GStrv) methods = qemu_methods(o);
-	g_autofree char *initrd = NULL, *append = NULL, *qmp_path = NULL;
+	g_autofree char *initrd = NULL, *append = NULL;
 	g_autoptr(GError) err = NULL;
 	struct qemu_run run = { .o = o, .r = r };
 	g_auto(GStrv) argv = NULL;
-	bool ok = false;
+	bool ok = false, exited = false;
 	GPid pid;
 
 	if (!*methods)
@@ -319,10 +345,7 @@ bool qemu_bench_ipi(const struct bench_opts *o, struct bench_report *r)
 	run.deadline = g_get_monotonic_time() + (gint64)o->timeout_s * G_USEC_PER_SEC;
 	run.calib = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					  (GDestroyNotify)g_ptr_array_unref);
-	qmp_path = g_build_filename(o->workdir, "qmp.sock", NULL);
-	if (qemu_wait_socket(o, pid, qmp_path, &err))
-		run.qmp = qmp_connect(qmp_path, QEMU_CONNECT_MS, &err);
-	if (run.qmp && qemu_connect_mark(&run, &err))
+	if (qemu_connect(&run, pid, &exited, &err))
 		ok = qemu_converse(&run, &err);
 	if (!ok) {
 		g_autofree char *log = g_build_filename(o->workdir, "qemu.log", NULL);
@@ -340,7 +363,8 @@ bool qemu_bench_ipi(const struct bench_opts *o, struct bench_report *r)
 			       g_strstrip(ctext) + MAX(0, (int)strlen(g_strstrip(ctext)) - 300));
 	}
 	/* The guest powers off after DONE; a stuck one is killed. */
-	qemu_reap(pid, ok ? 10 * G_USEC_PER_SEC : 0);
+	if (!exited)
+		qemu_reap(pid, ok ? 10 * G_USEC_PER_SEC : 0);
 	g_spawn_close_pid(pid);
 	g_clear_object(&run.in);
 	g_clear_object(&run.mark);

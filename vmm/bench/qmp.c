@@ -129,27 +129,23 @@ JsonNode *qmp_execute(struct qmp *q, const char *cmd, const char *args, GError *
 	return qmp_reply(q, cmd, err);
 }
 
-struct qmp *qmp_connect(const char *path, unsigned int timeout_ms, GError **err)
+struct qmp *qmp_open(GSocketConnection *conn, unsigned int timeout_ms, GError **err)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
 	struct qmp *q = g_new0(struct qmp, 1);
 	g_autoptr(JsonNode) caps = NULL;
 	JsonObject *greeting;
-	GSocket *sock;
 
-	q->conn = qmp_dial(path, timeout_ms, err);
-	if (!q->conn)
-		goto fail;
-	sock = g_socket_connection_get_socket(q->conn);
+	q->conn = conn;
 	/* Seconds, rounded up: a read never waits forever on a hung QEMU. */
-	g_socket_set_timeout(sock, (timeout_ms + 999) / 1000);
+	g_socket_set_timeout(g_socket_connection_get_socket(q->conn), (timeout_ms + 999) / 1000);
 	q->in = g_data_input_stream_new(g_io_stream_get_input_stream(G_IO_STREAM(q->conn)));
 	q->out = g_io_stream_get_output_stream(G_IO_STREAM(q->conn));
 	greeting = qmp_read(q, parser, err);
 	if (!greeting)
 		goto fail;
 	if (!json_object_has_member(greeting, "QMP")) {
-		g_set_error(err, qmp_quark(), 4, "QMP %s: no greeting", path);
+		g_set_error(err, qmp_quark(), 4, "QMP: no greeting");
 		goto fail;
 	}
 	caps = qmp_execute(q, "qmp_capabilities", NULL, err);
@@ -159,6 +155,13 @@ struct qmp *qmp_connect(const char *path, unsigned int timeout_ms, GError **err)
 fail:
 	qmp_close(q);
 	return NULL;
+}
+
+struct qmp *qmp_connect(const char *path, unsigned int timeout_ms, GError **err)
+{
+	GSocketConnection *conn = qmp_dial(path, timeout_ms, err);
+
+	return conn ? qmp_open(conn, timeout_ms, err) : NULL;
 }
 
 void qmp_close(struct qmp *q)

@@ -7,6 +7,7 @@
 #ifndef VIPI_BENCH_QMP_H
 #define VIPI_BENCH_QMP_H
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -18,6 +19,11 @@ struct qmp;
  * read waits at most TIMEOUT_MS too. NULL and ERR on failure.
  */
 struct qmp *qmp_connect(const char *path, unsigned int timeout_ms, GError **err);
+/*
+ * The same over CONN, already connected (e.g. to an abstract socket, which
+ * the caller dials while watching QEMU's process); takes CONN over.
+ */
+struct qmp *qmp_open(GSocketConnection *conn, unsigned int timeout_ms, GError **err);
 void qmp_close(struct qmp *q);
 
 /* Runs CMD with ARGS (a JSON object text, or NULL); returns its "return" node. */

@@ -96,14 +96,14 @@ static void report_num(char *buf, size_t len, double v, int prec)
 
 void bench_report_print(const struct bench_report *r, FILE *f)
 {
-	static const char *const fmt = "%-5s %-14s %-5s %9s %5s %9s %9s %9s %12s %12s %10s%s\n";
-	char k[24], l[24], se[24], re[24], ue[24], sc[24], rt[24], kps[24];
+	static const char *const fmt = "%-5s %-14s %-5s %9s %5s %9s %9s %9s %12s %12s %10s %9s%s\n";
+	char k[24], l[24], se[24], re[24], ue[24], sc[24], rt[24], kps[24], pc[24];
 
 	fprintf(f, "host: kvm=%s (timings %s), kernel %s, %s, %s apicv=%s ipiv=%s avic=%s\n",
 		r->host.kvm, r->host.timing, r->host.kernel, r->host.cpu_model, r->host.kvm_module,
 		r->host.apicv, r->host.ipiv, r->host.avic);
 	fprintf(f, fmt, "vmm", "method", "scen", "kicks", "lost", "s-exit/k", "r-exit/k",
-		"u-exit/k", "s-cyc/kick", "rt-cycles", "kicks/s", "");
+		"u-exit/k", "s-cyc/kick", "rt-cycles", "kicks/s", "poller-s", "");
 	for (guint i = 0; i < r->rows->len; i++) {
 		const struct bench_row *row = g_ptr_array_index(r->rows, i);
 
@@ -115,8 +115,9 @@ void bench_report_print(const struct bench_report *r, FILE *f)
 		report_num(sc, sizeof(sc), row->sender_cycles_per_kick, 0);
 		report_num(rt, sizeof(rt), row->roundtrip_cycles, 0);
 		report_num(kps, sizeof(kps), row->kicks_per_second, 0);
+		report_num(pc, sizeof(pc), row->poller_cpu_seconds, 3);
 		fprintf(f, fmt, row->vmm, row->method, row->scenario, k, l, se, re, ue, sc, rt, kps,
-			row->partial ? " (partial)" : "");
+			pc, row->partial ? " (partial)" : "");
 	}
 	for (guint i = 0; i < r->boot->len; i++) {
 		const struct bench_boot *b = g_ptr_array_index(r->boot, i);

@@ -17,6 +17,7 @@
 #include "bench/boot.h"
 #include "bench/qemu.h"
 #include "bench/report.h"
+#include "bench/vipi.h"
 #include "cli/cli.h"
 #include "lab/lab.h"
 #include "util/log.h"
@@ -168,24 +169,12 @@ static void bench_rm_workdir(const char *dir)
 	rmdir(dir);
 }
 
-/*
- * The vipi VMM's side of the ipi suite: `vipi run` with the vipi device and
- * the guest module, reading phase marks from its stats. It needs issue #3's
- * run command and #4's device; until then its rows are reported missing.
- */
-static bool bench_vipi_ipi(const struct bench_opts *o, struct bench_report *r)
-{
-	pr_warn("bench: vipi rows: the vipi VMM driver is not built yet "
-		"(needs 'vipi run' phase-mark snapshots, see docs/bench-needs.md)");
-	return true;
-}
-
 static bool bench_run(struct bench_plan *p, struct bench_report *r)
 {
 	bool ok = true;
 
 	if (p->ipi && g_strv_contains((const char *const *)p->vmms, "vipi"))
-		ok = bench_vipi_ipi(&p->o, r) && ok;
+		ok = vipi_bench_ipi(&p->o, r) && ok;
 	if (p->ipi && g_strv_contains((const char *const *)p->vmms, "qemu") && !bench_stop)
 		ok = qemu_bench_ipi(&p->o, r) && ok;
 	if (p->boot && !bench_stop)

@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The guest command of the bench's vipi rows (vmm/bench/vipi.c), run by the
+# kit's /init under `vipi run` as: sh -c "$(this file)" vipi-bench KICKS
+# "METHODS" "SCENARIOS". Loads the vipi module, then for each method and
+# scenario runs the module's stream with a phase label: the module itself
+# marks LABEL just before the kicks and LABEL+1 just after, through the
+# device, so KVM's counters are snapshotted around exactly the N kicks
+# with no handshake of ours in between.
+#
+# Prints, on stdout (the host reads it):
+#   RESULT METHOD SCENARIO <the module's result line, label= included>
+#   SKIP METHOD SCENARIO why
+#   DONE
+kicks=$1 methods=$2 scenarios=$3
+
+insmod /lib/vipi/vipi.ko || { echo "SKIP all all insmod vipi.ko failed"; exit 90; }
+
+# The module's names for the bench's methods.
+mode_of() {
+	case "$1" in
+	kvm-pv) echo pv ;;
+	vipi-doorbell) echo doorbell ;;
+	*) echo "$1" ;;
+	esac
+}
+
+label=100
+for m in $methods; do
+	for s in $scenarios; do
+		if ! grep -qw "$s" /sys/kernel/vipi/scenarios; then
+			echo "SKIP $m $s the module's stream has no $s scenario"
+			continue
+		fi
+		if echo "$kicks 0 1 $(mode_of "$m") $label $s" >/sys/kernel/vipi/stream; then
+			echo "RESULT $m $s $(cat /sys/kernel/vipi/stream)"
+		else
+			echo "SKIP $m $s stream write failed"
+		fi
+		label=$((label + 10))
+	done
+done
+echo DONE
