@@ -149,6 +149,9 @@ struct bench_row *phase_row(const char *vmm, const char *method, const char *sce
 		row->kicks_per_second = sent * 1e9 / ns;
 	else if (tsc_mhz > 0 && cycles > 0)
 		row->kicks_per_second = sent / (cycles / (tsc_mhz * 1e6));
+	if (phase_field(result, "roundtrip_late") > 0)
+		row->note = g_strdup_printf("%s round trips late (over 100 ms, not in the mean)",
+					    (char *)g_hash_table_lookup(result, "roundtrip_late"));
 	phase_copy_stats(row->sender_stats, snd, phase_vcpu(calib, PHASE_SENDER));
 	phase_copy_stats(row->receiver_stats, rcv, phase_vcpu(calib, PHASE_RECEIVER));
 	return row;

@@ -25,7 +25,7 @@ struct bench_opts {
 #define BENCH_VCPUS	2
 #define BENCH_GUEST_MIB 512
 
-/* Builds WORKDIR/NAME from INIT (a script in vmm/bench/) with the kit's vipi.ko. */
+/* WORKDIR/NAME: the kit's initramfs with INIT (a script in vmm/bench/) as /init. */
 char *bench_initramfs(const struct bench_opts *o, const char *name, const char *init);
 
 /*

@@ -282,9 +282,11 @@ static struct bench_row *vipi_row(struct vipi_data *d, char **w)
 		pr_warn("bench: vipi %s %s: no kick counts in '%s'", w[1], w[2], w[3]);
 		return NULL;
 	}
-	if (!delta)
+	if (!delta) {
+		g_free(row->note);
 		row->note = g_strdup_printf("no KVM snapshots for phase marks %lu/%lu", label,
 					    label + 1);
+	}
 	/* The mark LABEL+1 is itself one userspace exit, not the kicks'. */
 	us = vipi_mark_delta(d->marks, label, "userspace_exits") - 1;
 	row->userspace_exits_per_kick = delta && us >= 0 ? us / row->kicks : NAN;
