@@ -57,6 +57,7 @@ struct serial {
 	int out_fd;
 	bool console;
 	bool irq_level;
+	bool thri;	  /* THRE interrupt pending: set when THR empties, cleared by IIR */
 	unsigned int bit; /* in serial_irq_users[irq] */
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	uint8_t rx[RX_SIZE];
@@ -72,36 +73,52 @@ static uint8_t serial_iir(struct serial *s)
 {
 	if ((s->ier & IER_RDI) && s->rx_len)
 		return IIR_RDI;
-	/* We transmit at once, so the holding register is always empty. */
-	if (s->ier & IER_THRI)
+	if ((s->ier & IER_THRI) && s->thri)
 		return IIR_THRI;
 	return IIR_NO_INT;
 }
 
 /*
- * UARTs may share an ISA IRQ (ttyS0 and ttyS2 both use 4): the line is the
- * OR of what each one asserts, kept here per IRQ.
+ * UARTs may share an ISA IRQ (ttyS0 and ttyS2 both use 4), and ISA IRQs
+ * are edge-triggered: a new event must make a rising edge even while the
+ * line is already high (for this UART or another), or the guest never
+ * hears of it and its transmit path stalls. The line is the OR of what
+ * each UART asserts, kept here per IRQ.
  */
 static GMutex serial_irq_lock;
 static unsigned int serial_irq_users[16];
 
-/* Called with the lock held after any state change. */
-static void serial_update_irq(struct serial *s)
+static void serial_irq_line(struct serial *s, bool level)
+{
+	if (vm_irq_line(s->vm, s->irq, level))
+		pr_warn_ratelimited("serial 0x%x: KVM_IRQ_LINE failed", s->base);
+}
+
+/*
+ * Called with the lock held after any state change. EVENT: something new
+ * happened (THR emptied, THRI enabled, a byte arrived) that needs an edge.
+ */
+static void serial_update_irq(struct serial *s, bool event)
 {
 	/* OUT2 gates the interrupt onto the bus, as on a PC. */
 	bool level = serial_iir(s) != IIR_NO_INT && (s->mcr & MCR_OUT2);
-	unsigned int *users = &serial_irq_users[s->irq & 15];
-	bool before, after;
+	bool rising = level && (!s->irq_level || event);
+	unsigned int *users = &serial_irq_users[s->irq];
+	bool was_high;
 
-	if (level == s->irq_level)
+	if (!rising && level == s->irq_level)
 		return;
 	s->irq_level = level;
 	g_mutex_lock(&serial_irq_lock);
-	before = *users;
+	was_high = *users;
 	*users = level ? *users | s->bit : *users & ~s->bit;
-	after = *users;
-	if (before != after && vm_irq_line(s->vm, s->irq, after))
-		pr_warn_ratelimited("serial 0x%x: KVM_IRQ_LINE failed", s->base);
+	if (rising) {
+		if (was_high)
+			serial_irq_line(s, false);
+		serial_irq_line(s, true);
+	} else if (was_high && !*users) {
+		serial_irq_line(s, false);
+	}
 	g_mutex_unlock(&serial_irq_lock);
 }
 
@@ -142,8 +159,10 @@ static void serial_tx(struct serial *s, uint8_t c)
 	if (s->console)
 		serial_track(s, c);
 	/* A host that stops reading our output loses it; the guest goes on. */
-	if (s->out_fd >= 0 && write(s->out_fd, &c, 1) < 0 && errno != EAGAIN)
-		s->out_fd = -1;
+	while (s->out_fd >= 0 && write(s->out_fd, &c, 1) < 0) {
+		if (errno != EINTR) /* EINTR: a kick, not a failure */
+			s->out_fd = -1;
+	}
 }
 
 static uint8_t serial_msr(struct serial *s)
@@ -172,7 +191,10 @@ static uint8_t serial_read(struct serial *s, unsigned int reg)
 	case UART_IER:
 		return s->lcr & LCR_DLAB ? s->dlm : s->ier;
 	case UART_IIR:
-		return serial_iir(s); /* bits 7:6 clear: no FIFO */
+		v = serial_iir(s); /* bits 7:6 clear: no FIFO */
+		if (v == IIR_THRI)
+			s->thri = false; /* reading it acknowledges it */
+		return v;
 	case UART_LCR:
 		return s->lcr;
 	case UART_MCR:
@@ -186,20 +208,31 @@ static uint8_t serial_read(struct serial *s, unsigned int reg)
 	}
 }
 
-static void serial_write(struct serial *s, unsigned int reg, uint8_t v)
+/* Returns true when the write raised a new interrupt condition. */
+static bool serial_write(struct serial *s, unsigned int reg, uint8_t v)
 {
 	switch (reg) {
 	case UART_THR:
-		if (s->lcr & LCR_DLAB)
+		if (s->lcr & LCR_DLAB) {
 			s->dll = v;
-		else
-			serial_tx(s, v);
-		break;
+			break;
+		}
+		/* Sent at once: the holding register is empty again. */
+		serial_tx(s, v);
+		s->thri = true;
+		return true;
 	case UART_IER:
-		if (s->lcr & LCR_DLAB)
+		if (s->lcr & LCR_DLAB) {
 			s->dlm = v;
-		else
+			break;
+		}
+		/* Enabling THRI with THR empty interrupts, as on a real 8250. */
+		if ((v & IER_THRI) && !(s->ier & IER_THRI)) {
+			s->thri = true;
 			s->ier = v & 0x0f;
+			return true;
+		}
+		s->ier = v & 0x0f;
 		break;
 	case UART_FCR:
 		break; /* no FIFO to enable */
@@ -215,12 +248,14 @@ static void serial_write(struct serial *s, unsigned int reg, uint8_t v)
 	default:
 		break; /* LSR and MSR are read-only */
 	}
+	return false;
 }
 
 static void serial_io(void *opaque, uint64_t off, void *data, unsigned int len, bool write)
 {
 	struct serial *s = opaque;
 	uint8_t *p = data;
+	bool event = false;
 
 	/* The 8250 has byte registers; wider accesses are a guest bug. */
 	if (len != 1 || off > UART_SCR) {
@@ -231,10 +266,10 @@ static void serial_io(void *opaque, uint64_t off, void *data, unsigned int len, 
 	}
 	g_mutex_lock(&s->lock);
 	if (write)
-		serial_write(s, off, *p);
+		event = serial_write(s, off, *p);
 	else
 		*p = serial_read(s, off);
-	serial_update_irq(s);
+	serial_update_irq(s, event);
 	g_mutex_unlock(&s->lock);
 }
 
@@ -247,6 +282,7 @@ struct serial *serial_create(struct vm *vm, uint16_t base, unsigned int irq, int
 	s->vm = vm;
 	s->base = base;
 	s->irq = irq & 15;
+	s->thri = true; /* THR starts empty */
 	s->bit = 1u << ((base >> 4) & 31);
 	s->out_fd = out_fd;
 	s->console = console;
@@ -276,7 +312,11 @@ size_t serial_rx_room(struct serial *s)
 	size_t room;
 
 	g_mutex_lock(&s->lock);
-	room = RX_SIZE - s->rx_len;
+	/*
+	 * Hold input until the guest's driver takes receive interrupts: its
+	 * start-up drains the receiver, which would eat early keystrokes.
+	 */
+	room = (s->ier & IER_RDI) ? RX_SIZE - s->rx_len : 0;
 	g_mutex_unlock(&s->lock);
 	return room;
 }
@@ -288,7 +328,7 @@ size_t serial_rx(struct serial *s, const uint8_t *buf, size_t len)
 	g_mutex_lock(&s->lock);
 	while (n < len && s->rx_len < RX_SIZE)
 		s->rx[(s->rx_head + s->rx_len++) % RX_SIZE] = buf[n++];
-	serial_update_irq(s);
+	serial_update_irq(s, n > 0);
 	g_mutex_unlock(&s->lock);
 	return n;
 }
