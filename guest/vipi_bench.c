@@ -5,7 +5,7 @@
  * native, pv, auto), then round trips by the same method. Driven through
  * sysfs:
  *
- *   echo "N SRC DST MODE [LABEL [busy|idle]]" > /sys/kernel/vipi/stream
+ *   echo "N SRC DST MODE [LABEL [busy|idle [RT]]]" > /sys/kernel/vipi/stream
  *   cat /sys/kernel/vipi/stream
  *
  * busy (the default): DST spins in a kernel thread; idle: DST is left idle
@@ -13,13 +13,14 @@
  * and LABEL + 1 around the stream only, so that the host reads KVM's
  * per-vCPU exits over exactly the N kicks.
  *
- * Round trips (after the stream, outside the marks), in the manner of
- * kvm-unit-tests' vmexit ipi: the sender notes DST's count of
- * call-function-single interrupts, kicks, and spins until the count moves;
- * only SRC's TSC is read. A round trip that sees its interrupt only after
- * VIPI_RT_TIMEOUT_NS is late (roundtrip_late, not in the mean); one that
- * sees none within VIPI_RT_LOST_NS counts as lost. Another IPI to DST can
- * end a round trip early; nothing can make a lost one look delivered.
+ * RT round trips (default min(N, 1000)) follow the stream, outside the
+ * marks, in the manner of kvm-unit-tests' vmexit ipi: the sender notes
+ * DST's count of call-function-single interrupts, kicks, and spins until
+ * the count moves; only SRC's TSC is read. A round trip that sees its
+ * interrupt only after VIPI_RT_TIMEOUT_NS is late (roundtrip_late, not in
+ * the mean); one that sees none within VIPI_RT_LOST_NS counts as lost.
+ * Another IPI to DST can end a round trip early; nothing can make a lost
+ * one look delivered.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -51,7 +52,7 @@ static const char *const vipi_mode_names[] = {
 };
 
 struct vipi_stream {
-	unsigned long n;
+	unsigned long n, rt;
 	unsigned int src, dst;
 	enum vipi_mode mode;
 	u32 label;
@@ -105,9 +106,9 @@ static enum vipi_rt vipi_round_trip(struct vipi_stream *s, u64 *cycles)
 
 static void vipi_round_trips(struct vipi_stream *s)
 {
-	unsigned long i, n = min(s->n, VIPI_RT_MAX);
+	unsigned long i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < s->rt; i++) {
 		switch (vipi_round_trip(s, &s->rt_cycles)) {
 		case VIPI_RT_DONE:
 			s->rt_done++;
@@ -230,9 +231,14 @@ static int vipi_stream_parse(const char *buf, struct vipi_stream *s)
 	int i, n;
 
 	s->label = 0;
-	n = sscanf(buf, "%lu %u %u %15s %u %7s", &s->n, &s->src, &s->dst, mode, &s->label,
-		   scenario);
+	s->rt = ULONG_MAX;
+	n = sscanf(buf, "%lu %u %u %15s %u %7s %lu", &s->n, &s->src, &s->dst, mode, &s->label,
+		   scenario, &s->rt);
 	if (n < 4 || !s->n || s->n > VIPI_STREAM_MAX_KICKS)
+		return -EINVAL;
+	if (s->rt == ULONG_MAX)
+		s->rt = min(s->n, VIPI_RT_MAX);
+	else if (s->rt > VIPI_STREAM_MAX_KICKS)
 		return -EINVAL;
 	if (!strcmp(scenario, "idle"))
 		s->idle = true;

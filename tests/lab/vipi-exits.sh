@@ -9,7 +9,7 @@
 phase=$(dirname "$0")/vipi-phase.py
 
 awake="$VIPI_LOAD
-echo 100000 0 1 vipi 100 > /sys/kernel/vipi/stream || exit 92
+echo 100000 0 1 vipi 100 busy 100 > /sys/kernel/vipi/stream || exit 92
 cat /sys/kernel/vipi/stream"
 # A 1 s spin window (the maximum): the poller stays awake through the stream.
 vipi_guest awake 2 "$awake" --stats "$tmp/awake.json" --vipi-spin-us 1000000 ||
@@ -26,7 +26,7 @@ expect_eq "userspace doorbells" "$(field userspace_doorbells "$tmp/awake.m")" 0
 
 modes="$VIPI_LOAD
 echo 1 > /sys/module/vipi/parameters/force_doorbell
-echo 20000 0 1 doorbell 200 > /sys/kernel/vipi/stream || exit 92
+echo 20000 0 1 doorbell 200 busy 100 > /sys/kernel/vipi/stream || exit 92
 cat /sys/kernel/vipi/stream
 echo 0 > /sys/module/vipi/parameters/force_doorbell
 echo 300 > /sys/kernel/vipi/phase
