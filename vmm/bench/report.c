@@ -130,7 +130,7 @@ void bench_report_print(const struct bench_report *r, FILE *f)
 		fprintf(f, "(partial report: the run was cut short)\n");
 }
 
-static void json_num(JsonBuilder *b, const char *name, double v)
+void bench_json_num(JsonBuilder *b, const char *name, double v)
 {
 	json_builder_set_member_name(b, name);
 	if (isnan(v))
@@ -139,7 +139,7 @@ static void json_num(JsonBuilder *b, const char *name, double v)
 		json_builder_add_double_value(b, v);
 }
 
-static void json_str(JsonBuilder *b, const char *name, const char *v)
+void bench_json_str(JsonBuilder *b, const char *name, const char *v)
 {
 	json_builder_set_member_name(b, name);
 	if (v)
@@ -149,7 +149,7 @@ static void json_str(JsonBuilder *b, const char *name, const char *v)
 }
 
 /* A name -> number table as an object with sorted keys (stable diffs). */
-static void json_table(JsonBuilder *b, const char *name, GHashTable *t)
+void bench_json_table(JsonBuilder *b, const char *name, GHashTable *t)
 {
 	g_autofree gpointer *keys = g_hash_table_get_keys_as_array(t, NULL);
 	guint n = g_hash_table_size(t);
@@ -158,49 +158,49 @@ static void json_table(JsonBuilder *b, const char *name, GHashTable *t)
 	json_builder_set_member_name(b, name);
 	json_builder_begin_object(b);
 	for (guint i = 0; i < n; i++)
-		json_num(b, keys[i], *(double *)g_hash_table_lookup(t, keys[i]));
+		bench_json_num(b, keys[i], *(double *)g_hash_table_lookup(t, keys[i]));
 	json_builder_end_object(b);
 }
 
-static void json_host(JsonBuilder *b, const struct bench_host *h)
+void bench_json_host(JsonBuilder *b, const struct bench_host *h)
 {
 	json_builder_set_member_name(b, "host");
 	json_builder_begin_object(b);
-	json_str(b, "kvm", h->kvm);
-	json_str(b, "timing", h->timing);
-	json_str(b, "kernel", h->kernel);
-	json_str(b, "cpu_model", h->cpu_model);
-	json_num(b, "cpus", h->cpus);
-	json_str(b, "kvm_module", h->kvm_module);
-	json_str(b, "apicv", h->apicv);
-	json_str(b, "ipiv", h->ipiv);
-	json_str(b, "avic", h->avic);
+	bench_json_str(b, "kvm", h->kvm);
+	bench_json_str(b, "timing", h->timing);
+	bench_json_str(b, "kernel", h->kernel);
+	bench_json_str(b, "cpu_model", h->cpu_model);
+	bench_json_num(b, "cpus", h->cpus);
+	bench_json_str(b, "kvm_module", h->kvm_module);
+	bench_json_str(b, "apicv", h->apicv);
+	bench_json_str(b, "ipiv", h->ipiv);
+	bench_json_str(b, "avic", h->avic);
 	json_builder_end_object(b);
 }
 
 static void json_row(JsonBuilder *b, const struct bench_row *row)
 {
 	json_builder_begin_object(b);
-	json_str(b, "vmm", row->vmm);
-	json_str(b, "method", row->method);
-	json_str(b, "scenario", row->scenario);
+	bench_json_str(b, "vmm", row->vmm);
+	bench_json_str(b, "method", row->method);
+	bench_json_str(b, "scenario", row->scenario);
 	json_builder_set_member_name(b, "kicks");
 	json_builder_add_int_value(b, row->kicks);
 	json_builder_set_member_name(b, "lost");
 	json_builder_add_int_value(b, row->lost);
-	json_num(b, "sender_exits_per_kick", row->sender_exits_per_kick);
-	json_num(b, "receiver_exits_per_kick", row->receiver_exits_per_kick);
-	json_num(b, "userspace_exits_per_kick", row->userspace_exits_per_kick);
-	json_num(b, "sender_cycles_per_kick", row->sender_cycles_per_kick);
-	json_num(b, "roundtrip_cycles", row->roundtrip_cycles);
-	json_num(b, "kicks_per_second", row->kicks_per_second);
-	json_num(b, "poller_cpu_seconds", row->poller_cpu_seconds);
-	json_table(b, "sender_exits_by_reason_per_kick", row->sender_exit_reasons);
-	json_table(b, "sender_stats", row->sender_stats);
-	json_table(b, "receiver_stats", row->receiver_stats);
+	bench_json_num(b, "sender_exits_per_kick", row->sender_exits_per_kick);
+	bench_json_num(b, "receiver_exits_per_kick", row->receiver_exits_per_kick);
+	bench_json_num(b, "userspace_exits_per_kick", row->userspace_exits_per_kick);
+	bench_json_num(b, "sender_cycles_per_kick", row->sender_cycles_per_kick);
+	bench_json_num(b, "roundtrip_cycles", row->roundtrip_cycles);
+	bench_json_num(b, "kicks_per_second", row->kicks_per_second);
+	bench_json_num(b, "poller_cpu_seconds", row->poller_cpu_seconds);
+	bench_json_table(b, "sender_exits_by_reason_per_kick", row->sender_exit_reasons);
+	bench_json_table(b, "sender_stats", row->sender_stats);
+	bench_json_table(b, "receiver_stats", row->receiver_stats);
 	json_builder_set_member_name(b, "partial");
 	json_builder_add_boolean_value(b, row->partial);
-	json_str(b, "note", row->note);
+	bench_json_str(b, "note", row->note);
 	json_builder_end_object(b);
 }
 
@@ -211,11 +211,11 @@ char *bench_report_json(const struct bench_report *r)
 	g_autoptr(JsonNode) root = NULL;
 
 	json_builder_begin_object(b);
-	json_str(b, "tool", "vipi bench");
-	json_str(b, "command", r->command);
+	bench_json_str(b, "tool", "vipi bench");
+	bench_json_str(b, "command", r->command);
 	json_builder_set_member_name(b, "partial");
 	json_builder_add_boolean_value(b, r->partial);
-	json_host(b, &r->host);
+	bench_json_host(b, &r->host);
 	json_builder_set_member_name(b, "results");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < r->rows->len; i++)
@@ -227,9 +227,9 @@ char *bench_report_json(const struct bench_report *r)
 		const struct bench_boot *bt = g_ptr_array_index(r->boot, i);
 
 		json_builder_begin_object(b);
-		json_str(b, "vmm", bt->vmm);
-		json_num(b, "seconds", bt->seconds);
-		json_str(b, "note", bt->note);
+		bench_json_str(b, "vmm", bt->vmm);
+		bench_json_num(b, "seconds", bt->seconds);
+		bench_json_str(b, "note", bt->note);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -278,7 +278,7 @@ char *bench_report_csv(const struct bench_report *r)
 }
 
 /* g_file_set_contents writes a temporary file and renames it over PATH. */
-static bool report_save(const char *path, const char *text)
+bool bench_save(const char *path, const char *text)
 {
 	g_autoptr(GError) err = NULL;
 
@@ -302,7 +302,7 @@ bool bench_report_write(const struct bench_report *r, const char *json, const ch
 		if (!paths[i])
 			continue;
 		text = fmt[i](r);
-		if (!report_save(paths[i], text))
+		if (!bench_save(paths[i], text))
 			return false;
 	}
 	return true;

@@ -9,6 +9,7 @@
 #define VIPI_BENCH_REPORT_H
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,6 +69,15 @@ void bench_report_print(const struct bench_report *r, FILE *f);
 char *bench_report_json(const struct bench_report *r);
 char *bench_report_csv(const struct bench_report *r);
 char *bench_report_svg(const struct bench_report *r);
+
+/* Pieces the nohz suite's report shares (NAN numbers are JSON null). */
+void bench_json_num(JsonBuilder *b, const char *name, double v);
+void bench_json_str(JsonBuilder *b, const char *name, const char *v);
+/* A name -> double * table as an object with sorted keys (stable diffs). */
+void bench_json_table(JsonBuilder *b, const char *name, GHashTable *t);
+void bench_json_host(JsonBuilder *b, const struct bench_host *h);
+/* Writes TEXT to PATH through a temporary file and a rename; one error line. */
+bool bench_save(const char *path, const char *text);
 
 /* Writes every non-NULL path; one error line and false on the first failure. */
 bool bench_report_write(const struct bench_report *r, const char *json, const char *csv,
