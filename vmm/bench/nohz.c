@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The nohz suite's runs: one `vipi run` guest per exits setting, each going
+ * through every configuration (vmm/bench/guest-nohz.sh), and the arithmetic
+ * from its output and KVM snapshots to rows. See nohz.h for the figures.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench/nohz.h"
+#include "bench/phase.h"
+#include "bench/vrun.h"
+#include "util/log.h"
+
+#define NOHZ_GUEST_MIB 512
+#define NOHZ_LABEL0    100
+
+static const char *const nohz_configs = "absent takeover-off takeover-on";
+static const char *const nohz_progress[] = { "WINDOW ", "SKIP ", NULL };
+/* KVM per-vCPU stats shown per isolated vCPU, beside the total. */
+static const char *const nohz_kinds[] = {
+	"io_exits",	     "halt_exits",  "irq_exits", "irq_window_exits",
+	"request_irq_exits", "halt_wakeup", NULL
+};
+
+/* One window of the guest's output: generator counts and per-CPU deltas. */
+struct nohz_window {
+	char *config, *kind;
+	unsigned long label;
+	GHashTable *gen;  /* "dep_kicks" ... -> string */
+	GPtrArray *cpus;  /* GHashTable: "cpu", "loc", ... -> string */
+	GPtrArray *delta; /* per-vCPU KVM stat deltas, NULL if unmarked */
+};
+
+static void nohz_window_free(gpointer p)
+{
+	struct nohz_window *w = p;
+
+	g_free(w->config);
+	g_free(w->kind);
+	g_clear_pointer(&w->gen, g_hash_table_unref);
+	g_clear_pointer(&w->cpus, g_ptr_array_unref);
+	g_clear_pointer(&w->delta, g_ptr_array_unref);
+	g_free(w);
+}
+
+static double nohz_num(GHashTable *t, const char *k)
+{
+	const char *v = t ? g_hash_table_lookup(t, k) : NULL;
+
+	return v ? g_ascii_strtod(v, NULL) : NAN;
+}
+
+static double nohz_stat(GPtrArray *delta, unsigned int vcpu, const char *name)
+{
+	GHashTable *t = delta && vcpu < delta->len ? g_ptr_array_index(delta, vcpu) : NULL;
+	guint64 *v = t ? g_hash_table_lookup(t, name) : NULL;
+
+	return v ? (double)*v : NAN;
+}
+
+static struct nohz_window *nohz_find(GPtrArray *ws, const char *config, const char *kind)
+{
+	for (guint i = 0; i < ws->len; i++) {
+		struct nohz_window *w = g_ptr_array_index(ws, i);
+
+		if (!strcmp(w->config, config) && !strcmp(w->kind, kind))
+			return w;
+	}
+	return NULL;
+}
+
+/* "WINDOW CONFIG KIND LABEL k=v..." and "CPU CONFIG KIND CPU k=v..." lines. */
+static GPtrArray *nohz_parse(const char *out, GHashTable *snaps)
+{
+	GPtrArray *ws = g_ptr_array_new_with_free_func(nohz_window_free);
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	if (!g_file_get_contents(out, &text, NULL, NULL))
+		return ws;
+	lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++) {
+		g_auto(GStrv) f = g_strsplit(g_strchomp(*l), " ", 5);
+		struct nohz_window *w;
+
+		if (g_strv_length(f) < 5)
+			continue;
+		if (!strcmp(f[0], "WINDOW")) {
+			g_autofree char *k0 = g_strdup_printf("phase-%s", f[3]);
+			g_autofree char *k1 = NULL;
+
+			w = g_new0(struct nohz_window, 1);
+			w->config = g_strdup(f[1]);
+			w->kind = g_strdup(f[2]);
+			w->label = strtoul(f[3], NULL, 10);
+			k1 = g_strdup_printf("phase-%lu", w->label + 1);
+			w->gen = phase_parse_result(f[4]);
+			w->cpus =
+				g_ptr_array_new_with_free_func((GDestroyNotify)g_hash_table_unref);
+			w->delta = phase_delta(g_hash_table_lookup(snaps, k0),
+					       g_hash_table_lookup(snaps, k1));
+			g_ptr_array_add(ws, w);
+		} else if (!strcmp(f[0], "CPU") && (w = nohz_find(ws, f[1], f[2]))) {
+			GHashTable *c = phase_parse_result(f[4]);
+
+			g_hash_table_replace(c, g_strdup("cpu"), g_strdup(f[3]));
+			g_ptr_array_add(w->cpus, c);
+		}
+	}
+	return ws;
+}
+
+/* Sum of CAL + RES over the isolated CPUs, and the window's wall seconds. */
+static double nohz_kicks(const struct nohz_window *w, double *wall_s)
+{
+	double sum = 0;
+
+	*wall_s = NAN;
+	for (guint i = 0; i < w->cpus->len; i++) {
+		GHashTable *c = g_ptr_array_index(w->cpus, i);
+
+		sum += nohz_num(c, "cal") + nohz_num(c, "res");
+		*wall_s = nohz_num(c, "wall_ns") / 1e9;
+	}
+	return sum;
+}
+
+static struct nohz_row *nohz_row(const char *exits, const struct nohz_window *w, GHashTable *c)
+{
+	struct nohz_row *row = g_new0(struct nohz_row, 1);
+	unsigned int cpu = nohz_num(c, "cpu");
+	double s = nohz_num(c, "wall_ns") / 1e9;
+
+	row->exits = g_strdup(exits);
+	row->config = g_strdup(w->config);
+	row->cpu = cpu;
+	row->window_s = s;
+	row->exits_per_s = nohz_stat(w->delta, cpu, "exits") / s;
+	row->exits_by_kind = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (const char *const *k = nohz_kinds; *k; k++)
+		bench_row_set_stat(row->exits_by_kind, *k, nohz_stat(w->delta, cpu, *k) / s);
+	row->local_timer_per_s = nohz_num(c, "loc") / s;
+	row->kicks_per_s = (nohz_num(c, "cal") + nohz_num(c, "res")) / s;
+	row->lost_cpu_ms_per_s = (nohz_num(c, "wall_ns") - nohz_num(c, "run_ns")) / 1e6 / s;
+	return row;
+}
+
+/* The housekeeping figures of CONFIG: the load window minus the dry one. */
+static struct nohz_hk *nohz_hk(const char *exits, const struct nohz_window *load,
+			       const struct nohz_window *dry)
+{
+	struct nohz_hk *hk = g_new0(struct nohz_hk, 1);
+	double load_s, dry_s, kicks_load = nohz_kicks(load, &load_s);
+	double kicks_dry = nohz_kicks(dry, &dry_s), scale = load_s / dry_s;
+
+	hk->exits = g_strdup(exits);
+	hk->config = g_strdup(load->config);
+	hk->events = nohz_num(load->gen, "dep_kicks") + nohz_num(load->gen, "csd_sent") +
+		     nohz_num(load->gen, "wakeups");
+	hk->kicks = kicks_load - kicks_dry * scale;
+	hk->send_exits =
+		nohz_stat(load->delta, 0, "exits") - nohz_stat(dry->delta, 0, "exits") * scale;
+	hk->send_exits_per_kick = hk->kicks > 0 ? hk->send_exits / hk->kicks : NAN;
+	hk->reduction = NAN;
+	hk->lost = nohz_num(load->gen, "csd_done") != nohz_num(load->gen, "csd_sent");
+	return hk;
+}
+
+/* Rows and housekeeping figures of one guest run into R. */
+static void nohz_collect(const char *exits, GPtrArray *ws, struct nohz_report *r)
+{
+	struct nohz_hk *absent = NULL;
+
+	for (guint i = 0; i < ws->len; i++) {
+		struct nohz_window *load = g_ptr_array_index(ws, i);
+		struct nohz_window *dry = nohz_find(ws, load->config, "dry");
+		struct nohz_hk *hk;
+
+		if (strcmp(load->kind, "load"))
+			continue;
+		for (guint k = 0; k < load->cpus->len; k++)
+			g_ptr_array_add(r->rows,
+					nohz_row(exits, load, g_ptr_array_index(load->cpus, k)));
+		if (!dry || !load->delta || !dry->delta) {
+			pr_warn("bench: nohz: %s/%s: no dry window or no KVM snapshots", exits,
+				load->config);
+			continue;
+		}
+		hk = nohz_hk(exits, load, dry);
+		if (!strcmp(hk->config, "absent"))
+			absent = hk;
+		else if (absent && absent->send_exits_per_kick > 0)
+			hk->reduction = 1 - hk->send_exits_per_kick / absent->send_exits_per_kick;
+		g_ptr_array_add(r->hk, hk);
+	}
+}
+
+static char **nohz_argv(const struct vrun *run, const char *script, const char *exits,
+			const struct nohz_args *a)
+{
+	g_autofree char *self = vrun_self();
+	GPtrArray *v = g_ptr_array_new();
+
+#define ARG(...) g_ptr_array_add(v, g_strdup_printf(__VA_ARGS__))
+	ARG("%s", self), ARG("run"), ARG("--lab=never");
+	ARG("--kernel"), ARG("%s/vmlinuz", run->o->kit_dir);
+	ARG("--initrd"), ARG("%s/guest.cpio.gz", run->o->kit_dir);
+	ARG("--cpus"), ARG("%u", NOHZ_VCPUS);
+	ARG("--mem"), ARG("%u", NOHZ_GUEST_MIB);
+	ARG("--stats"), ARG("%s", run->stats);
+	ARG("--timeout"), ARG("%u", run->o->timeout_s);
+	ARG("--append"), ARG("nohz_full=1-%u rcu_nocbs=1-%u", NOHZ_VCPUS - 1, NOHZ_VCPUS - 1);
+	ARG("--vipi-spin-us"), ARG("%u", NOHZ_POLLER_SPIN_US);
+	if (strcmp(exits, "none"))
+		ARG("--disable-exits"), ARG("%s", exits);
+	if (a->halt_poll_ns)
+		ARG("--halt-poll-ns"), ARG("%s", a->halt_poll_ns);
+	ARG("--"), ARG("sh"), ARG("-c"), ARG("%s", script), ARG("vipi-nohz");
+	ARG("%u", a->seconds), ARG("%u", a->rate), ARG("%s", nohz_configs), ARG("%u", NOHZ_LABEL0);
+#undef ARG
+	g_ptr_array_add(v, NULL);
+	return (char **)g_ptr_array_free(v, FALSE);
+}
+
+static bool nohz_run_one(const struct bench_opts *o, const char *exits, struct nohz_report *r)
+{
+	g_autofree char *script = vrun_script("guest-nohz.sh");
+	g_autoptr(GHashTable) snaps = NULL;
+	g_autoptr(GPtrArray) ws = NULL;
+	g_auto(GStrv) argv = NULL;
+	struct vrun run;
+	bool ok;
+
+	if (!script)
+		return false;
+	vrun_init(&run, o, "nohz", nohz_progress);
+	argv = nohz_argv(&run, script, exits, &r->args);
+	pr_info("bench: nohz: exits disabled: %s; %u s windows at %u events/s", exits,
+		r->args.seconds, r->args.rate);
+	ok = vrun_spawn(&run, argv);
+	if (ok) {
+		vrun_wait(&run);
+		snaps = vrun_snapshots(&run);
+		ws = nohz_parse(run.out, snaps);
+		nohz_collect(exits, ws, r);
+		ok = vrun_ok(&run);
+		if (!ok) {
+			g_autofree char *tail = vrun_err_tail(&run);
+
+			pr_err("bench: nohz: the guest did not finish (exits disabled: %s): %s",
+			       exits, tail);
+		}
+	}
+	vrun_clear(&run);
+	return ok;
+}
+
+bool nohz_bench(const struct bench_opts *o, struct nohz_report *r)
+{
+	bool ok = nohz_run_one(o, "none", r);
+
+	if (!*o->stop && r->args.disable_exits && strcmp(r->args.disable_exits, "none"))
+		ok = nohz_run_one(o, r->args.disable_exits, r) && ok;
+	return ok && !*o->stop;
+}
