@@ -74,17 +74,23 @@ bool boot_bench(const struct bench_opts *o, char **vmms, struct bench_report *r)
 
 	if (!initrd)
 		return false;
+	bool ok = true;
+
 	for (char **v = vmms; *v && !*o->stop; v++) {
 		g_auto(GStrv) argv = !strcmp(*v, "qemu") ? qemu_argv(o, initrd, NULL, false)
 							 : boot_vipi_argv(o, initrd);
 		g_autofree char *why = NULL;
 		double s;
 
-		pr_info("bench: boot: %s", *v);
+		pr_info("bench: boot: %s ...", *v);
 		s = boot_time(o, argv, &why);
-		if (isnan(s))
+		if (isnan(s)) {
 			pr_warn("bench: boot %s: %s", *v, why);
+			ok = false;
+		} else {
+			pr_info("bench: boot: %s: %.2f s", *v, s);
+		}
 		bench_report_add_boot(r, *v, s, why);
 	}
-	return !*o->stop;
+	return ok && !*o->stop;
 }

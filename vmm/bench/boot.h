@@ -12,7 +12,7 @@
 #include "bench/qemu.h"
 #include "bench/report.h"
 
-/* Adds one boot entry per VMM in VMMS to R. False when stopped. */
+/* Adds one boot entry per VMM in VMMS to R. False when one failed or when stopped. */
 bool boot_bench(const struct bench_opts *o, char **vmms, struct bench_report *r);
 
 #endif

@@ -28,6 +28,7 @@
 #define BENCH_LAB_MIB		3072
 #define BENCH_DEFAULT_KICKS	20000
 #define BENCH_DEFAULT_TIMEOUT_S 600
+#define BENCH_SIGNAL_GRACE_S	60
 
 static volatile sig_atomic_t bench_stop;
 
@@ -238,6 +239,8 @@ int cmd_bench(int argc, char **argv)
 		lab_config_init(&cfg);
 		cfg.cpus = BENCH_LAB_CPUS;
 		cfg.mem_mib = BENCH_LAB_MIB;
+		/* SIGINT/SIGTERM reach the bench inside, which writes a partial report. */
+		cfg.signal_grace_s = BENCH_SIGNAL_GRACE_S;
 		ret = lab_reexec(&cfg, "bench", orig_argc, orig_argv);
 		goto out;
 	}

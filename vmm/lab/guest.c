@@ -7,7 +7,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
@@ -17,6 +19,9 @@
 
 #include "lab/lab.h"
 #include "util/status.h"
+
+/* How often PID 1 looks for a signal from the host (a 9p lookup each time). */
+#define GUEST_POLL_MS 250
 
 extern char **environ;
 
@@ -74,17 +79,44 @@ static G_NORETURN void guest_exec(char **argv, char **env, const char *cwd, int 
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
-static int guest_wait(pid_t child)
+/* The signal the host passed on (JOBDIR/signal), 0 while there is none. */
+static int guest_signal(const char *dir)
 {
-	int wstatus;
+	g_autofree char *path = g_build_filename(dir, "signal", NULL);
+	g_autofree char *text = NULL;
+	int sig;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return 0;
+	sig = atoi(text);
+	return sig == SIGINT || sig == SIGTERM ? sig : 0;
+}
+
+static int guest_wait(const char *dir, pid_t child)
+{
+	bool signalled = false;
+	int wstatus, sig;
 	pid_t r;
 
-	/* As PID 1 we also reap the command's orphans until it is done. */
-	do {
-		r = wait(&wstatus);
-	} while (r != child && (r > 0 || errno == EINTR));
-	if (r != child)
-		return VIPI_EXIT_OSERR;
+	/*
+	 * As PID 1 we also reap the command's orphans until it is done, and
+	 * pass a signal from the host on to the command's process group, as a
+	 * terminal's ^C would be.
+	 */
+	for (;;) {
+		r = waitpid(-1, &wstatus, WNOHANG);
+		if (r == child)
+			break;
+		if (r > 0 || (r < 0 && errno == EINTR))
+			continue;
+		if (r < 0)
+			return VIPI_EXIT_OSERR;
+		if (!signalled && (sig = guest_signal(dir))) {
+			kill(-child, sig);
+			signalled = true;
+		}
+		g_usleep(GUEST_POLL_MS * 1000);
+	}
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return WEXITSTATUS(wstatus);
@@ -109,7 +141,7 @@ int lab_guest_main(const char *dir)
 	child = fork();
 	if (child == 0)
 		guest_exec(argv, env, cwd, out, err);
-	status = child > 0 ? guest_wait(child) : VIPI_EXIT_OSERR;
+	status = child > 0 ? guest_wait(dir, child) : VIPI_EXIT_OSERR;
 done:
 	guest_write_status(dir, status);
 	sync();

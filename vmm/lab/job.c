@@ -112,6 +112,15 @@ bool lab_job_status(struct lab_job *job, int *status)
 	return true;
 }
 
+bool lab_job_signal(struct lab_job *job, int sig)
+{
+	g_autofree char *p = g_build_filename(job->dir, "signal", NULL);
+	g_autofree char *s = g_strdup_printf("%d\n", sig);
+
+	/* g_file_set_contents writes a temporary file and renames it. */
+	return g_file_set_contents(p, s, -1, NULL);
+}
+
 char *lab_job_tail(struct lab_job *job, const char *name)
 {
 	g_autofree char *p = g_build_filename(job->dir, name, NULL);
@@ -131,9 +140,9 @@ char *lab_job_tail(struct lab_job *job, const char *name)
 
 void lab_job_destroy(struct lab_job *job)
 {
-	static const char *const files[] = { "exe",	"argv",	       "env",	   "cwd",
-					     "stdout",	"stderr",      "status",   "status.tmp",
-					     "qemu.log", "console.log" };
+	static const char *const files[] = { "exe",	 "argv",	"env",	  "cwd",
+					     "stdout",	 "stderr",	"status", "status.tmp",
+					     "qemu.log", "console.log", "signal" };
 	GDir *d;
 
 	if (job->out_fd >= 0)

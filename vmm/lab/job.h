@@ -7,6 +7,7 @@
  *   cwd      the caller's working directory
  *   stdout, stderr   the command's output, appended by the guest side
  *   status   its exit status in decimal, written last (atomically)
+ *   signal   a signal number for the command, when the host passes one on
  *   console.log, qemu.log   for diagnostics when something goes wrong
  */
 #ifndef VIPI_LAB_JOB_H
@@ -25,6 +26,8 @@ int lab_job_create(struct lab_job *job, char *const argv[]);
 /* Copies whatever new output the guest side wrote to our stdout/stderr. */
 void lab_job_pump(struct lab_job *job);
 bool lab_job_status(struct lab_job *job, int *status);
+/* Asks the guest side to send SIG to the command; false when it cannot. */
+bool lab_job_signal(struct lab_job *job, int sig);
 /* The last non-empty line of one of the job's files, or NULL. */
 char *lab_job_tail(struct lab_job *job, const char *name);
 void lab_job_destroy(struct lab_job *job);

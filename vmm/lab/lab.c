@@ -30,11 +30,12 @@ enum lab_end {
 	LAB_END_SIGNAL,
 };
 
-static volatile sig_atomic_t lab_signal;
+static volatile sig_atomic_t lab_signal, lab_signals;
 
 static void lab_on_signal(int sig)
 {
 	lab_signal = sig;
+	lab_signals++;
 }
 
 void lab_config_init(struct lab_config *cfg)
@@ -50,8 +51,9 @@ void lab_config_init(struct lab_config *cfg)
 
 bool lab_mode_parse(const char *s, enum lab_mode *mode)
 {
-	static const char *const names[] = { [LAB_AUTO] = "auto", [LAB_NEVER] = "never",
-					     [LAB_ALWAYS] = "always" };
+	static const char *const names[] = {
+		[LAB_AUTO] = "auto", [LAB_NEVER] = "never", [LAB_ALWAYS] = "always"
+	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
 		if (!g_strcmp0(s, names[i])) {
@@ -82,6 +84,7 @@ static void lab_trap_signals(struct sigaction old[2])
 
 	sigemptyset(&sa.sa_mask);
 	lab_signal = 0;
+	lab_signals = 0;
 	sigaction(SIGINT, &sa, &old[0]);
 	sigaction(SIGTERM, &sa, &old[1]);
 }
@@ -113,8 +116,7 @@ static char **lab_qemu_argv(const struct lab_config *cfg, const struct lab_job *
 	ARG("-no-reboot");
 	ARG("-kernel"), ARG("%s/vmlinuz", cfg->kit_dir);
 	ARG("-initrd"), ARG("%s/lab.cpio.gz", cfg->kit_dir);
-	ARG("-append"), ARG("console=ttyS0 quiet panic=-1 mitigations=off vipi.job=%s",
-			    job->dir);
+	ARG("-append"), ARG("console=ttyS0 quiet panic=-1 mitigations=off vipi.job=%s", job->dir);
 	ARG("-serial"), ARG("file:%s/console.log", job->dir);
 	ARG("-virtfs"),
 		ARG("local,path=/,mount_tag=host,security_model=none,multidevs=remap,id=host");
@@ -147,13 +149,32 @@ static pid_t lab_spawn(char **argv, const char *log_path)
 	return pid;
 }
 
+/*
+ * Whether a signal ends the lab machine now. With a grace period the first
+ * one is passed on to the command (which then ends with its own status); a
+ * second signal, or the end of the grace period, stops the machine.
+ */
+static bool lab_signal_stops(const struct lab_config *cfg, struct lab_job *job, gint64 *grace_end)
+{
+	if (!cfg->signal_grace_s || lab_signals > 1)
+		return true;
+	if (!*grace_end) {
+		if (!lab_job_signal(job, lab_signal))
+			return true;
+		*grace_end = g_get_monotonic_time() + (gint64)cfg->signal_grace_s * G_USEC_PER_SEC;
+	}
+	return g_get_monotonic_time() >= *grace_end;
+}
+
 /* Waits for PID, copying the job's output meanwhile. Returns how it ended. */
 static enum lab_end lab_supervise(const struct lab_config *cfg, struct lab_job *job, pid_t pid,
 				  int *wstatus)
 {
-	gint64 deadline = cfg->timeout_s ? g_get_monotonic_time() +
-						   (gint64)cfg->timeout_s * G_USEC_PER_SEC :
-					   0;
+	gint64 deadline = cfg->timeout_s
+				  ? g_get_monotonic_time() + (gint64)cfg->timeout_s * G_USEC_PER_SEC
+				  : 0;
+
+	gint64 grace_end = 0;
 
 	for (;;) {
 		pid_t r = waitpid(pid, wstatus, WNOHANG);
@@ -163,7 +184,7 @@ static enum lab_end lab_supervise(const struct lab_config *cfg, struct lab_job *
 			return LAB_END_EXITED;
 		if (r < 0 && errno != EINTR)
 			return LAB_END_EXITED;
-		if (lab_signal)
+		if (lab_signal && lab_signal_stops(cfg, job, &grace_end))
 			return LAB_END_SIGNAL;
 		if (deadline && g_get_monotonic_time() >= deadline)
 			return LAB_END_TIMEOUT;
@@ -198,8 +219,8 @@ static int lab_run_direct(const struct lab_config *cfg, char *const argv[])
 
 	/* A host with /dev/kvm: the command runs here, as it is. */
 	if (!g_spawn_sync(NULL, (char **)argv, NULL,
-			  G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
-			  NULL, NULL, NULL, NULL, &wstatus, &err)) {
+			  G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
+			  NULL, &wstatus, &err)) {
 		pr_err("lab: %s", err->message);
 		return 127;
 	}

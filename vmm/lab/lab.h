@@ -23,13 +23,20 @@ struct lab_config {
 	unsigned int timeout_s; /* 0: none */
 	const char *kit_dir;	/* vmlinuz and lab.cpio.gz */
 	bool quiet;		/* don't say that timings are emulated */
+	/*
+	 * 0: SIGINT/SIGTERM stop the lab machine at once. Otherwise the
+	 * signal is passed on to the command, which has this long to finish
+	 * (e.g. to write partial results) before the machine is stopped; a
+	 * second signal stops it at once.
+	 */
+	unsigned int signal_grace_s;
 };
 
-#define LAB_DEFAULT_CPUS 2
+#define LAB_DEFAULT_CPUS    2
 #define LAB_DEFAULT_MEM_MIB 2048
-#define LAB_MAX_CPUS 16
-#define LAB_MIN_MEM_MIB 256
-#define LAB_MAX_MEM_MIB 16384
+#define LAB_MAX_CPUS	    16
+#define LAB_MIN_MEM_MIB	    256
+#define LAB_MAX_MEM_MIB	    16384
 
 void lab_config_init(struct lab_config *cfg);
 bool lab_mode_parse(const char *s, enum lab_mode *mode);
