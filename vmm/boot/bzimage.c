@@ -49,7 +49,8 @@ int bzimage_parse(const uint8_t *buf, size_t len, uint64_t file_size, struct bzi
 	uint64_t syssize;
 
 	memset(info, 0, sizeof(*info));
-	if (len < HDR_MAGIC + 4 || file_size < len)
+	/* Up to and including the protocol version, read before HDR_MIN_LEN is checked. */
+	if (len < HDR_VERSION + 2 || file_size < len)
 		return bad(why, "truncated: shorter than a boot sector and header");
 	if (memcmp(buf + HDR_MAGIC, "HdrS", 4))
 		return bad(why, "not a bzImage (no \"HdrS\" at 0x202)");

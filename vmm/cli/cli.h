@@ -12,6 +12,13 @@ int cmd_lab(int argc, char **argv);
 int cmd_lab_guest(int argc, char **argv);
 
 /*
+ * `vipi run`'s command line (ARGV[0] = "run") parsed and checked as cmd_run()
+ * does, without opening or booting anything and without --help (for the
+ * fuzz target). Returns 0 or VIPI_EXIT_USAGE after one error line.
+ */
+int run_check_args(int argc, char **argv);
+
+/*
  * Parses ARGV with CTX (GOption) up to a "--"; what follows it is the guest
  * command, returned in *cmd (NULL-terminated, NULL when absent). Prints one
  * line and returns false on a bad option.

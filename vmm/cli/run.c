@@ -21,6 +21,7 @@
 #include "devices/vipi.h"
 #include "kvm/kvm.h"
 #include "kvm/stats.h"
+#include "kvm/exits.h"
 #include "lab/lab.h"
 #include "util/log.h"
 #include "util/status.h"
@@ -36,12 +37,14 @@
 struct run_opts {
 	char *kernel, *initrd, *cpus, *mem, *append, *stats, *timeout, *pv_ipi, *lab;
 	char *vipi, *vipi_spin_us, *vipi_poller_cpu;
+	char *disable_exits, *halt_poll_ns;
 	gboolean timing, verbose;
 };
 
 struct run {
 	unsigned int ncpus, mem_mib, timeout_s;
 	bool pv_ipi, interactive;
+	struct exits_config exits;
 	char **cmd;
 	char *kernel, *initrd, *cmdline;
 	const char *stats_path;
@@ -67,9 +70,11 @@ static void run_opts_free(struct run_opts *o)
 	g_free(o->vipi);
 	g_free(o->vipi_spin_us);
 	g_free(o->vipi_poller_cpu);
+	g_free(o->disable_exits);
+	g_free(o->halt_poll_ns);
 }
 
-static int run_parse(int *argc, char ***argv, struct run_opts *o, char ***cmd)
+static int run_parse(int *argc, char ***argv, struct run_opts *o, char ***cmd, bool help)
 {
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[-- CMD [ARGS...]]");
 	GOptionEntry entries[] = {
@@ -94,6 +99,11 @@ static int run_parse(int *argc, char ***argv, struct run_opts *o, char ***cmd)
 		  "US" },
 		{ "vipi-poller-cpu", 0, 0, G_OPTION_ARG_STRING, &o->vipi_poller_cpu,
 		  "vipi poller: pin to this host CPU", "N" },
+		{ "disable-exits", 0, 0, G_OPTION_ARG_STRING, &o->disable_exits,
+		  "let the guest run these without exits (KVM_CAP_X86_DISABLE_EXITS)",
+		  "hlt,mwait,pause,cstate" },
+		{ "halt-poll-ns", 0, 0, G_OPTION_ARG_STRING, &o->halt_poll_ns,
+		  "KVM's halt-polling window for this VM (KVM_CAP_HALT_POLL)", "NS" },
 		{ "timing", 0, 0, G_OPTION_ARG_NONE, &o->timing,
 		  "print the time to the guest command's start", NULL },
 		{ "lab", 0, 0, G_OPTION_ARG_STRING, &o->lab, "use the lab (default auto)",
@@ -103,6 +113,7 @@ static int run_parse(int *argc, char ***argv, struct run_opts *o, char ***cmd)
 		{ NULL }
 	};
 
+	g_option_context_set_help_enabled(ctx, help);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_summary(
 		ctx, "Boots a Linux guest with N vCPUs on /dev/kvm and runs CMD in it as root\n"
@@ -132,6 +143,23 @@ static int run_config_vipi(const struct run_opts *o)
 	return 0;
 }
 
+/* --disable-exits and --halt-poll-ns; the host's say comes at VM creation. */
+static int run_config_exits(struct run *r, const struct run_opts *o)
+{
+	unsigned int ns;
+
+	r->exits.disable = 0;
+	r->exits.halt_poll_ns = EXITS_HALT_POLL_DEFAULT;
+	if (o->disable_exits && !exits_parse(o->disable_exits, &r->exits.disable))
+		return -1;
+	if (o->halt_poll_ns) {
+		if (!cli_uint("--halt-poll-ns", o->halt_poll_ns, 0, EXITS_HALT_POLL_MAX, &ns))
+			return -1;
+		r->exits.halt_poll_ns = ns;
+	}
+	return 0;
+}
+
 static int run_config(struct run *r, const struct run_opts *o)
 {
 	const char *kit = g_getenv("VIPI_KIT") ? g_getenv("VIPI_KIT") : VIPI_KIT_DIR;
@@ -150,6 +178,8 @@ static int run_config(struct run *r, const struct run_opts *o)
 		return VIPI_EXIT_USAGE;
 	}
 	r->pv_ipi = !o->pv_ipi || !strcmp(o->pv_ipi, "on");
+	if (run_config_exits(r, o))
+		return VIPI_EXIT_USAGE;
 	if (run_config_vipi(o))
 		return VIPI_EXIT_USAGE;
 	r->kernel = o->kernel ? g_strdup(o->kernel) : g_build_filename(kit, "vmlinuz", NULL);
@@ -217,7 +247,8 @@ static int run_start(struct run *r, bool verbose, bool timing)
 {
 	struct vm_config vc = { .mem_bytes = (uint64_t)r->mem_mib << 20,
 				.ncpus = r->ncpus,
-				.pv_ipi = r->pv_ipi };
+				.pv_ipi = r->pv_ipi,
+				.exits = r->exits };
 	struct devices_config dc = {
 		/* With a command, the console only feeds the crash reason. */
 		.console_fd = r->interactive ? STDOUT_FILENO
@@ -367,7 +398,8 @@ static int run_report(struct run *r, int status, const char *reason, bool verbos
 				       .wall_s = wall,
 				       .command_start_s = devices_command_start_s(r->dev),
 				       .mem_mib = r->mem_mib,
-				       .pv_ipi = r->pv_ipi };
+				       .pv_ipi = r->pv_ipi,
+				.exits = r->exits };
 
 	if (verbose) {
 		struct host_accel h;
@@ -402,6 +434,33 @@ static int run_vm(struct run *r, const struct run_opts *o)
 	return ret ? ret : status;
 }
 
+/* The whole command line, parsed and checked; nothing is opened yet. */
+static int run_args(int *argc, char ***argv, struct run_opts *o, struct run *r, enum lab_mode *mode,
+		    bool help)
+{
+	int ret = run_parse(argc, argv, o, &r->cmd, help);
+
+	if (!ret)
+		ret = run_config(r, o);
+	if (!ret && o->lab && !lab_mode_parse(o->lab, mode))
+		ret = VIPI_EXIT_USAGE;
+	return ret;
+}
+
+int run_check_args(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	struct run r = { 0 };
+	enum lab_mode mode = LAB_AUTO;
+	int ret = run_args(&argc, &argv, &o, &r, &mode, false);
+
+	g_free(r.kernel);
+	g_free(r.initrd);
+	g_free(r.cmdline);
+	run_opts_free(&o);
+	return ret;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	g_auto(GStrv) orig = g_strdupv(argv);
@@ -411,11 +470,7 @@ int cmd_run(int argc, char **argv)
 	int ret;
 
 	log_set_verbose(false);
-	ret = run_parse(&argc, &argv, &o, &r.cmd);
-	if (!ret)
-		ret = run_config(&r, &o);
-	if (!ret && o.lab && !lab_mode_parse(o.lab, &mode))
-		ret = VIPI_EXIT_USAGE;
+	ret = run_args(&argc, &argv, &o, &r, &mode, true);
 	if (ret)
 		goto out;
 	log_set_verbose(o.verbose);

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "kvm/exits.h"
 #include "kvm/vm.h"
 
 /* Opens /dev/kvm and checks the capabilities we need. Returns the fd or
@@ -91,11 +92,18 @@ struct vm_config {
 	uint64_t mem_bytes;
 	unsigned int ncpus;
 	bool pv_ipi;
+	struct exits_config exits; /* --disable-exits, --halt-poll-ns */
 };
 
 /* Creates the VM with its irqchip, PIT, RAM and vCPUs (not yet running). */
 int vm_create(const struct vm_config *cfg, struct vm **out);
 void vm_destroy(struct vm *vm);
+/*
+ * For unit tests and fuzz targets: a VM without /dev/kvm, RAM or vCPUs.
+ * Its I/O registry and vm_end_request() work; every KVM ioctl on it
+ * (vm_irq_line(), vm_signal_msi(), ...) fails with -EBADF. NULL on failure.
+ */
+struct vm *vm_create_nokvm(void);
 int vm_irq_line(struct vm *vm, unsigned int gsi, bool level);
 
 /* Records how the run ended (first caller wins) and wakes the main loop. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "boot/boot.h"
+#include "kvm/exits.h"
 #include "kvm/kvm.h"
 #include "kvm/stats.h"
 #include "util/log.h"
@@ -275,6 +276,10 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	r = vm_create_chips(vm);
 	if (r)
 		return r;
+	/* Before any vCPU: KVM refuses exit controls once one exists. */
+	r = exits_apply(vm->kvm_fd, vm->fd, &cfg->exits);
+	if (r)
+		return r;
 	r = vm_setup_memory(vm, cfg->mem_bytes);
 	if (r)
 		return vm_fail("guest RAM", -r);
@@ -292,6 +297,24 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 			return r;
 	}
 	return 0;
+}
+
+struct vm *vm_create_nokvm(void)
+{
+	struct vm *vm = g_new0(struct vm, 1);
+
+	vm->kvm_fd = vm->fd = -1;
+	g_mutex_init(&vm->end_lock);
+	g_mutex_init(&vm->stats_lock);
+	vm->snapshots = g_ptr_array_new_with_free_func(stats_snapshot_free);
+	vm->t0_us = g_get_monotonic_time();
+	io_init(vm);
+	vm->end_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->end_efd < 0) {
+		vm_destroy(vm);
+		return NULL;
+	}
+	return vm;
 }
 
 void vm_destroy(struct vm *vm)
