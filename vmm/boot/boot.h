@@ -125,9 +125,12 @@ struct cpuid_config {
 	unsigned int ncpus;
 	bool pv_ipi;	   /* keep KVM_FEATURE_PV_SEND_IPI */
 	bool tsc_deadline; /* KVM_CAP_TSC_DEADLINE_TIMER: advertise it */
+	/* HLT runs without exits: a halted vCPU cannot be kicked awake by PV unhalt. */
+	bool no_pv_unhalt;
 };
 
 #define KVM_FEATURE_PV_SEND_IPI_BIT 11
+#define KVM_FEATURE_PV_UNHALT_BIT   7
 
 /*
  * Copies the NIN supported entries to OUT (room for MAX) with this vCPU's

@@ -103,6 +103,8 @@ static void patch(struct kvm_cpuid_entry2 *e, const struct cpuid_config *cfg)
 	case LEAF_KVM_FEATURES:
 		if (!cfg->pv_ipi)
 			e->eax &= ~(1u << KVM_FEATURE_PV_SEND_IPI_BIT);
+		if (cfg->no_pv_unhalt)
+			e->eax &= ~(1u << KVM_FEATURE_PV_UNHALT_BIT);
 		break;
 	case LEAF_AMD_SIZES:
 		/* ECX[7:0] cores - 1, [15:12] APIC ID bits for the core. */

@@ -21,6 +21,7 @@
 #include "devices/vipi.h"
 #include "kvm/kvm.h"
 #include "kvm/stats.h"
+#include "kvm/exits.h"
 #include "lab/lab.h"
 #include "util/log.h"
 #include "util/status.h"
@@ -36,12 +37,14 @@
 struct run_opts {
 	char *kernel, *initrd, *cpus, *mem, *append, *stats, *timeout, *pv_ipi, *lab;
 	char *vipi, *vipi_spin_us, *vipi_poller_cpu;
+	char *disable_exits, *halt_poll_ns;
 	gboolean timing, verbose;
 };
 
 struct run {
 	unsigned int ncpus, mem_mib, timeout_s;
 	bool pv_ipi, interactive;
+	struct exits_config exits;
 	char **cmd;
 	char *kernel, *initrd, *cmdline;
 	const char *stats_path;
@@ -67,6 +70,8 @@ static void run_opts_free(struct run_opts *o)
 	g_free(o->vipi);
 	g_free(o->vipi_spin_us);
 	g_free(o->vipi_poller_cpu);
+	g_free(o->disable_exits);
+	g_free(o->halt_poll_ns);
 }
 
 static int run_parse(int *argc, char ***argv, struct run_opts *o, char ***cmd, bool help)
@@ -94,6 +99,11 @@ static int run_parse(int *argc, char ***argv, struct run_opts *o, char ***cmd, b
 		  "US" },
 		{ "vipi-poller-cpu", 0, 0, G_OPTION_ARG_STRING, &o->vipi_poller_cpu,
 		  "vipi poller: pin to this host CPU", "N" },
+		{ "disable-exits", 0, 0, G_OPTION_ARG_STRING, &o->disable_exits,
+		  "let the guest run these without exits (KVM_CAP_X86_DISABLE_EXITS)",
+		  "hlt,mwait,pause,cstate" },
+		{ "halt-poll-ns", 0, 0, G_OPTION_ARG_STRING, &o->halt_poll_ns,
+		  "KVM's halt-polling window for this VM (KVM_CAP_HALT_POLL)", "NS" },
 		{ "timing", 0, 0, G_OPTION_ARG_NONE, &o->timing,
 		  "print the time to the guest command's start", NULL },
 		{ "lab", 0, 0, G_OPTION_ARG_STRING, &o->lab, "use the lab (default auto)",
@@ -133,6 +143,23 @@ static int run_config_vipi(const struct run_opts *o)
 	return 0;
 }
 
+/* --disable-exits and --halt-poll-ns; the host's say comes at VM creation. */
+static int run_config_exits(struct run *r, const struct run_opts *o)
+{
+	unsigned int ns;
+
+	r->exits.disable = 0;
+	r->exits.halt_poll_ns = EXITS_HALT_POLL_DEFAULT;
+	if (o->disable_exits && !exits_parse(o->disable_exits, &r->exits.disable))
+		return -1;
+	if (o->halt_poll_ns) {
+		if (!cli_uint("--halt-poll-ns", o->halt_poll_ns, 0, EXITS_HALT_POLL_MAX, &ns))
+			return -1;
+		r->exits.halt_poll_ns = ns;
+	}
+	return 0;
+}
+
 static int run_config(struct run *r, const struct run_opts *o)
 {
 	const char *kit = g_getenv("VIPI_KIT") ? g_getenv("VIPI_KIT") : VIPI_KIT_DIR;
@@ -151,6 +178,8 @@ static int run_config(struct run *r, const struct run_opts *o)
 		return VIPI_EXIT_USAGE;
 	}
 	r->pv_ipi = !o->pv_ipi || !strcmp(o->pv_ipi, "on");
+	if (run_config_exits(r, o))
+		return VIPI_EXIT_USAGE;
 	if (run_config_vipi(o))
 		return VIPI_EXIT_USAGE;
 	r->kernel = o->kernel ? g_strdup(o->kernel) : g_build_filename(kit, "vmlinuz", NULL);
@@ -218,7 +247,8 @@ static int run_start(struct run *r, bool verbose, bool timing)
 {
 	struct vm_config vc = { .mem_bytes = (uint64_t)r->mem_mib << 20,
 				.ncpus = r->ncpus,
-				.pv_ipi = r->pv_ipi };
+				.pv_ipi = r->pv_ipi,
+				.exits = r->exits };
 	struct devices_config dc = {
 		/* With a command, the console only feeds the crash reason. */
 		.console_fd = r->interactive ? STDOUT_FILENO
@@ -368,7 +398,8 @@ static int run_report(struct run *r, int status, const char *reason, bool verbos
 				       .wall_s = wall,
 				       .command_start_s = devices_command_start_s(r->dev),
 				       .mem_mib = r->mem_mib,
-				       .pv_ipi = r->pv_ipi };
+				       .pv_ipi = r->pv_ipi,
+				       .exits = r->exits };
 
 	if (verbose) {
 		struct host_accel h;

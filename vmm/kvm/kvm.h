@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "kvm/exits.h"
 #include "kvm/vm.h"
 
 /* Opens /dev/kvm and checks the capabilities we need. Returns the fd or
@@ -91,6 +92,7 @@ struct vm_config {
 	uint64_t mem_bytes;
 	unsigned int ncpus;
 	bool pv_ipi;
+	struct exits_config exits; /* --disable-exits, --halt-poll-ns */
 };
 
 /* Creates the VM with its irqchip, PIT, RAM and vCPUs (not yet running). */

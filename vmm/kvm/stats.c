@@ -282,6 +282,8 @@ static void stats_json_snapshots(JsonBuilder *b, struct vm *vm)
 
 static void stats_json_run(JsonBuilder *b, const struct stats_run_info *info)
 {
+	g_autofree char *disabled = exits_describe(info->exits.disable);
+
 	json_builder_set_member_name(b, "end");
 	json_builder_add_string_value(b, info->end);
 	json_builder_set_member_name(b, "reason");
@@ -302,6 +304,13 @@ static void stats_json_run(JsonBuilder *b, const struct stats_run_info *info)
 	json_builder_add_int_value(b, info->mem_mib);
 	json_builder_set_member_name(b, "pv_ipi");
 	json_builder_add_boolean_value(b, info->pv_ipi);
+	json_builder_set_member_name(b, "disable_exits");
+	json_builder_add_string_value(b, disabled);
+	json_builder_set_member_name(b, "halt_poll_ns");
+	if (info->exits.halt_poll_ns == EXITS_HALT_POLL_DEFAULT)
+		json_builder_add_null_value(b); /* KVM's default window */
+	else
+		json_builder_add_int_value(b, info->exits.halt_poll_ns);
 }
 
 static JsonNode *stats_json(struct vm *vm, const struct stats_run_info *info)

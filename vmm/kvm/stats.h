@@ -41,6 +41,7 @@ struct stats_run_info {
 	double command_start_s; /* < 0: never started */
 	unsigned int mem_mib;
 	bool pv_ipi;
+	struct exits_config exits; /* what --disable-exits/--halt-poll-ns set */
 };
 
 /* Writes the JSON report to PATH (via a temporary file and rename). */

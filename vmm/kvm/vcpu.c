@@ -45,6 +45,7 @@ static int vcpu_set_cpuid(struct vcpu *v, const struct vm_config *cfg,
 		.index = v->index,
 		.ncpus = cfg->ncpus,
 		.pv_ipi = cfg->pv_ipi,
+		.no_pv_unhalt = cfg->exits.disable & KVM_X86_DISABLE_EXITS_HLT,
 		.tsc_deadline = kvm_check_cap(v->vm->kvm_fd, KVM_CAP_TSC_DEADLINE_TIMER) > 0,
 	};
 	int n = cpuid_patch(supported->entries, supported->nent, c->entries, max, &cc);

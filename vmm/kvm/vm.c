@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "boot/boot.h"
+#include "kvm/exits.h"
 #include "kvm/kvm.h"
 #include "kvm/stats.h"
 #include "util/log.h"
@@ -273,6 +274,10 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	if (vm->run_size <= 0)
 		return vm_fail("KVM_GET_VCPU_MMAP_SIZE", errno);
 	r = vm_create_chips(vm);
+	if (r)
+		return r;
+	/* Before any vCPU: KVM refuses exit controls once one exists. */
+	r = exits_apply(vm->kvm_fd, vm->fd, &cfg->exits);
 	if (r)
 		return r;
 	r = vm_setup_memory(vm, cfg->mem_bytes);
