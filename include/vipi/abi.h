@@ -43,7 +43,7 @@
 #define VIPI_REG_NR_SLOTS 0x24u	      /* RO: mailbox slots = max APIC ID + 1 */
 #define VIPI_REG_MBOX_SIZE 0x28u      /* RO: bytes the mailbox must span */
 #define VIPI_REG_ERRORS 0x2cu	      /* RO: invalid requests seen (wraps) */
-#define VIPI_REG_SPIN_US 0x30u	      /* RO: poller's maximum spin window, µs */
+#define VIPI_REG_SPIN_US 0x30u	      /* RO: poller's maximum spin window, us */
 /* 0x34..0x3f reserved: reads return 0, writes are ignored and counted. */
 
 #define VIPI_MAGIC 0x49504956u /* "VIPI" little-endian */
