@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vipi bench [--json F] [--csv F] [--svg F] [--kicks N] [--methods LIST]
- *            [--scenarios LIST] [--vmm LIST] [--suite ipi|boot|all]
+ *            [--scenarios LIST] [--vmm LIST] [--suite ipi|boot|all|nohz]
+ *            [--seconds S] [--rate N] [--disable-exits LIST] [--halt-poll-ns NS]
  *            [--lab auto|never|always] [--timeout S]
  *
  * Without /dev/kvm the whole bench re-runs itself inside the lab, so every
@@ -17,8 +18,10 @@
 #include "bench/boot.h"
 #include "bench/qemu.h"
 #include "bench/report.h"
+#include "bench/nohz.h"
 #include "bench/vipi.h"
 #include "cli/cli.h"
+#include "kvm/exits.h"
 #include "lab/lab.h"
 #include "util/log.h"
 #include "util/status.h"
@@ -64,6 +67,7 @@ static GStrv bench_list(const char *opt, const char *list, const char *const *al
 
 struct bench_args {
 	char *json, *csv, *svg, *kicks, *methods, *scenarios, *vmm, *suite, *lab, *timeout;
+	char *seconds, *rate, *disable_exits, *halt_poll_ns; /* the nohz suite */
 };
 
 static void bench_args_clear(struct bench_args *a)
@@ -71,6 +75,7 @@ static void bench_args_clear(struct bench_args *a)
 	g_free(a->json), g_free(a->csv), g_free(a->svg), g_free(a->kicks), g_free(a->methods);
 	g_free(a->scenarios), g_free(a->vmm), g_free(a->suite), g_free(a->lab);
 	g_free(a->timeout);
+	g_free(a->seconds), g_free(a->rate), g_free(a->disable_exits), g_free(a->halt_poll_ns);
 }
 
 static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
@@ -87,7 +92,17 @@ static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
 		{ "scenarios", 0, 0, G_OPTION_ARG_STRING, &a->scenarios, "busy,idle (both)",
 		  "LIST" },
 		{ "vmm", 0, 0, G_OPTION_ARG_STRING, &a->vmm, "vipi,qemu (both)", "LIST" },
-		{ "suite", 0, 0, G_OPTION_ARG_STRING, &a->suite, "ipi, boot or all (all)", "S" },
+		{ "suite", 0, 0, G_OPTION_ARG_STRING, &a->suite, "ipi, boot, all (default) or nohz",
+		  "S" },
+		{ "seconds", 0, 0, G_OPTION_ARG_STRING, &a->seconds, "nohz: window length (4)",
+		  "S" },
+		{ "rate", 0, 0, G_OPTION_ARG_STRING, &a->rate,
+		  "nohz: events per second per isolated vCPU (300)", "N" },
+		{ "disable-exits", 0, 0, G_OPTION_ARG_STRING, &a->disable_exits,
+		  "nohz: the exits of the 'exits disabled' configuration (hlt; none: skip it)",
+		  "LIST" },
+		{ "halt-poll-ns", 0, 0, G_OPTION_ARG_STRING, &a->halt_poll_ns,
+		  "nohz: KVM's halt-polling window for its guests", "NS" },
 		{ "lab", 0, 0, G_OPTION_ARG_STRING, &a->lab, "auto, never or always (auto)",
 		  "MODE" },
 		{ "timeout", 0, 0, G_OPTION_ARG_STRING, &a->timeout,
@@ -112,8 +127,32 @@ static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
 struct bench_plan {
 	struct bench_opts o;
 	GStrv vmms;
-	bool ipi, boot;
+	bool ipi, boot, nohz;
+	struct nohz_args nohz_args;
 };
+
+/* The nohz suite's own options (docs/nohz.md). */
+static bool bench_plan_nohz(struct bench_args *a, struct bench_plan *p)
+{
+	struct nohz_args *n = &p->nohz_args;
+	unsigned int ns;
+	uint32_t mask;
+
+	n->seconds = NOHZ_DEFAULT_SECONDS;
+	n->rate = NOHZ_DEFAULT_RATE;
+	n->disable_exits = a->disable_exits ? a->disable_exits : "hlt";
+	n->halt_poll_ns = a->halt_poll_ns;
+	if (a->seconds && !cli_uint("--seconds", a->seconds, 1, 600, &n->seconds))
+		return false;
+	if (a->rate && !cli_uint("--rate", a->rate, 1, 100000, &n->rate))
+		return false;
+	if (!exits_parse(n->disable_exits, &mask))
+		return false;
+	if (a->halt_poll_ns &&
+	    !cli_uint("--halt-poll-ns", a->halt_poll_ns, 0, EXITS_HALT_POLL_MAX, &ns))
+		return false;
+	return true;
+}
 
 static bool bench_plan(struct bench_args *a, struct bench_plan *p)
 {
@@ -140,11 +179,13 @@ static bool bench_plan(struct bench_args *a, struct bench_plan *p)
 	} else if (!strcmp(a->suite, "ipi") || !strcmp(a->suite, "boot")) {
 		p->ipi = !strcmp(a->suite, "ipi");
 		p->boot = !p->ipi;
+	} else if (!strcmp(a->suite, "nohz")) {
+		p->nohz = true;
 	} else {
-		pr_err("--suite takes ipi, boot or all, not '%s'", a->suite);
+		pr_err("--suite takes ipi, boot, all or nohz, not '%s'", a->suite);
 		return false;
 	}
-	return true;
+	return bench_plan_nohz(a, p);
 }
 
 static void bench_plan_clear(struct bench_plan *p)
@@ -183,31 +224,66 @@ static bool bench_run(struct bench_plan *p, struct bench_report *r)
 	return ok;
 }
 
+/* The ipi and boot suites: run, print, write. *WRITTEN: the files are whole. */
+static bool bench_ipi_boot(struct bench_plan *p, struct bench_args *a, const char *cmdline,
+			   bool *written)
+{
+	struct bench_report r;
+	bool ok;
+
+	bench_report_init(&r);
+	bench_host_probe(&r.host, NULL);
+	r.command = g_strdup(cmdline);
+	ok = bench_run(p, &r);
+	r.partial = bench_stop || !ok;
+	bench_report_print(&r, stdout);
+	fflush(stdout);
+	*written = bench_report_write(&r, a->json, a->csv, a->svg);
+	bench_report_clear(&r);
+	return ok;
+}
+
+/* The nohz suite (its own rows and report: docs/measuring.md). */
+static bool bench_nohz(struct bench_plan *p, struct bench_args *a, const char *cmdline,
+		       bool *written)
+{
+	struct nohz_report r;
+	bool ok;
+
+	nohz_report_init(&r);
+	bench_host_probe(&r.host, NULL);
+	r.command = g_strdup(cmdline);
+	r.args = p->nohz_args;
+	ok = nohz_bench(&p->o, &r);
+	r.partial = bench_stop || !ok;
+	nohz_report_print(&r, stdout);
+	fflush(stdout);
+	*written = nohz_report_write(&r, a->json, a->csv, a->svg);
+	nohz_report_clear(&r);
+	return ok;
+}
+
 static int bench_main(struct bench_plan *p, struct bench_args *a, const char *cmdline)
 {
 	struct sigaction sa = { .sa_handler = bench_on_signal }, old[2];
 	g_autofree char *workdir = g_dir_make_tmp("vipi-bench-XXXXXX", NULL);
-	struct bench_report r;
 	int ret = VIPI_OK;
-	bool ok;
+	bool ok, written;
 
 	if (!workdir) {
 		pr_err("bench: cannot create a work directory in %s", g_get_tmp_dir());
 		return VIPI_EXIT_CANTCREAT;
 	}
 	p->o.workdir = workdir;
-	bench_report_init(&r);
-	bench_host_probe(&r.host, NULL);
-	r.command = g_strdup(cmdline);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old[0]);
 	sigaction(SIGTERM, &sa, &old[1]);
 
-	ok = bench_run(p, &r);
-	r.partial = bench_stop || !ok;
-	bench_report_print(&r, stdout);
-	fflush(stdout);
-	if (!bench_report_write(&r, a->json, a->csv, a->svg))
+	if (p->nohz)
+		ok = bench_nohz(p, a, cmdline, &written);
+	else
+		ok = bench_ipi_boot(p, a, cmdline, &written);
+	if (!written)
 		ret = VIPI_EXIT_CANTCREAT;
 	else if (bench_stop)
 		ret = bench_stop == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
@@ -215,7 +291,6 @@ static int bench_main(struct bench_plan *p, struct bench_args *a, const char *cm
 		ret = VIPI_EXIT_SOFTWARE;
 	sigaction(SIGINT, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);
-	bench_report_clear(&r);
 	bench_rm_workdir(workdir);
 	return ret;
 }
