@@ -84,18 +84,66 @@ static int boot_read_header(const char *path, uint8_t *hdr, size_t *len, uint64_
 	return fd;
 }
 
-int boot_check_kernel(const char *path)
+/*
+ * Where the initrd of SIZE bytes (our command archive included) goes, or
+ * VIPI_EXIT_CONFIG after one line when it does not fit beside the kernel.
+ */
+static int boot_initrd_place(const struct boot_config *cfg, const struct bzimage_info *info,
+			     uint64_t avoid_end, uint64_t total, uint64_t *gpa)
 {
+	if (!initrd_place(boot_low_ram_end(cfg->mem_bytes), info->initrd_addr_max, avoid_end, total,
+			  gpa))
+		return 0;
+	pr_err("initrd %s (%" G_GUINT64_FORMAT " MiB) does not fit in %" G_GUINT64_FORMAT
+	       " MiB of guest RAM beside the kernel; raise --mem",
+	       cfg->initrd, (total + MIB - 1) / MIB, cfg->mem_bytes / MIB);
+	return VIPI_EXIT_CONFIG;
+}
+
+/* The kernel decompresses itself to 16 MiB and needs init_size there. */
+static int boot_kernel_end(const struct boot_config *cfg, const struct bzimage_info *info,
+			   uint64_t *run_end)
+{
+	*run_end = MAX(BOOT_KERNEL_GPA + info->kernel_size, BOOT_KERNEL_RUN_GPA + info->init_size);
+	if (*run_end <= boot_low_ram_end(cfg->mem_bytes))
+		return 0;
+	pr_err("kernel needs %" G_GUINT64_FORMAT " MiB of guest RAM; raise --mem",
+	       (*run_end + MIB - 1) / MIB);
+	return VIPI_EXIT_CONFIG;
+}
+
+/* Size of the initrd file, padded, plus the command archive. */
+static uint64_t boot_initrd_total(uint64_t size, const GByteArray *extra)
+{
+	/*
+	 * The kernel looks for the next archive's magic only at a 4-byte
+	 * aligned offset: the image is padded with zeros (which it skips).
+	 */
+	return size + ((4 - (size & 3)) & 3) + extra->len;
+}
+
+int boot_check(const struct boot_config *cfg)
+{
+	g_autoptr(GByteArray) extra = NULL;
 	uint8_t hdr[BZIMAGE_HDR_LEN];
 	struct bzimage_info info;
-	uint64_t size;
+	uint64_t size, run_end, gpa;
 	size_t len;
-	int fd = boot_read_header(path, hdr, &len, &size, &info);
+	int fd, r;
 
+	fd = boot_read_header(cfg->kernel, hdr, &len, &size, &info);
 	if (fd < 0)
 		return -fd;
 	close(fd);
-	return 0;
+	r = boot_kernel_end(cfg, &info, &run_end);
+	if (r || !cfg->initrd)
+		return r;
+	fd = boot_open("initrd", cfg->initrd, &size);
+	if (fd < 0)
+		return -fd;
+	close(fd);
+	extra = cfg->cmd ? cpio_command(cfg->cmd) : g_byte_array_new();
+	return boot_initrd_place(cfg, &info, run_end, boot_initrd_total(size, extra), &gpa);
 }
 
 static int boot_initrd(struct vm *vm, const struct boot_config *cfg,
@@ -110,19 +158,12 @@ static int boot_initrd(struct vm *vm, const struct boot_config *cfg,
 	fd = boot_open("initrd", cfg->initrd, &size);
 	if (fd < 0)
 		return -fd;
-	/*
-	 * The kernel looks for the next archive's magic only at a 4-byte
-	 * aligned offset: pad the image with zeros (which it skips) first.
-	 */
 	pad = (4 - (size & 3)) & 3;
-	*total = size + pad + extra->len;
-	if (initrd_place(boot_low_ram_end(cfg->mem_bytes), info->initrd_addr_max, avoid_end, *total,
-			 gpa)) {
-		pr_err("initrd %s (%" G_GUINT64_FORMAT " MiB) does not fit in %" G_GUINT64_FORMAT
-		       " MiB of guest RAM beside the kernel; raise --mem",
-		       cfg->initrd, (*total + MIB - 1) / MIB, cfg->mem_bytes / MIB);
+	*total = boot_initrd_total(size, extra);
+	r = boot_initrd_place(cfg, info, avoid_end, *total, gpa);
+	if (r) {
 		close(fd);
-		return VIPI_EXIT_CONFIG;
+		return r;
 	}
 	r = boot_read_to_guest(vm, fd, 0, *gpa, size, "initrd");
 	close(fd);
@@ -185,13 +226,10 @@ int boot_load(struct vm *vm, const struct boot_config *cfg)
 	fd = boot_read_header(cfg->kernel, hdr, &hdrlen, &size, &info);
 	if (fd < 0)
 		return -fd;
-	/* The kernel decompresses itself to 16 MiB and needs init_size there. */
-	run_end = MAX(BOOT_KERNEL_GPA + info.kernel_size, BOOT_KERNEL_RUN_GPA + info.init_size);
-	if (run_end > boot_low_ram_end(cfg->mem_bytes)) {
-		pr_err("kernel needs %" G_GUINT64_FORMAT " MiB of guest RAM; raise --mem",
-		       (run_end + MIB - 1) / MIB);
+	r = boot_kernel_end(cfg, &info, &run_end);
+	if (r) {
 		close(fd);
-		return VIPI_EXIT_CONFIG;
+		return r;
 	}
 	r = boot_read_to_guest(vm, fd, info.kernel_off, BOOT_KERNEL_GPA, info.kernel_size,
 			       "kernel");

@@ -22,7 +22,12 @@ struct boot_config {
  */
 int boot_load(struct vm *vm, const struct boot_config *cfg);
 
-/* Checks that PATH is a readable bzImage we can boot (for early errors). */
-int boot_check_kernel(const char *path);
+/*
+ * What boot_load() checks before it touches the VM: the kernel is a
+ * readable bzImage that fits in the RAM, the initrd (with the command's
+ * archive) is a readable file that fits beside it. For early errors, before
+ * /dev/kvm or the lab. Returns 0 or a VIPI_EXIT_* status after one line.
+ */
+int boot_check(const struct boot_config *cfg);
 
 #endif

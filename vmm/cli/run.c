@@ -267,14 +267,6 @@ static int run_start(struct run *r, bool verbose, bool timing)
 				  .ncpus = r->ncpus };
 	int ret;
 
-	/* Bad inputs fail before /dev/kvm is even opened. */
-	ret = boot_check_kernel(r->kernel);
-	if (ret)
-		return ret;
-	if (access(r->initrd, R_OK)) {
-		pr_err("initrd %s: %s", r->initrd, g_strerror(errno));
-		return VIPI_EXIT_NOINPUT;
-	}
 	ret = run_signals(r);
 	if (!ret)
 		ret = vm_create(&vc, &r->vm);
@@ -434,6 +426,17 @@ static int run_vm(struct run *r, const struct run_opts *o)
 	return ret ? ret : status;
 }
 
+static int run_check_files(const struct run *r)
+{
+	struct boot_config bc = { .kernel = r->kernel,
+				  .initrd = r->initrd,
+				  .cmd = r->cmd,
+				  .mem_bytes = (uint64_t)r->mem_mib << 20,
+				  .ncpus = r->ncpus };
+
+	return boot_check(&bc);
+}
+
 /* The whole command line, parsed and checked; nothing is opened yet. */
 static int run_args(int *argc, char ***argv, struct run_opts *o, struct run *r, enum lab_mode *mode,
 		    bool help)
@@ -474,6 +477,10 @@ int cmd_run(int argc, char **argv)
 	if (ret)
 		goto out;
 	log_set_verbose(o.verbose);
+	/* Bad files fail here, before /dev/kvm is opened or the lab boots. */
+	ret = run_check_files(&r);
+	if (ret)
+		goto out;
 	if (lab_wanted(mode)) {
 		ret = run_in_lab(&r, g_strv_length(orig), orig);
 		goto out;

@@ -246,6 +246,20 @@ static int vm_get_supported_cpuid(struct vm *vm, struct kvm_cpuid2 **out)
 	return vm_fail("KVM_GET_SUPPORTED_CPUID", E2BIG);
 }
 
+/* KVM_CAP_MAX_VCPUS is the hard limit; without it, KVM_CAP_NR_VCPUS. */
+static int vm_check_cpus(int kvm_fd, unsigned int ncpus)
+{
+	int max = kvm_check_cap(kvm_fd, KVM_CAP_MAX_VCPUS);
+
+	if (max <= 0)
+		max = kvm_check_cap(kvm_fd, KVM_CAP_NR_VCPUS);
+	if (max > 0 && ncpus > (unsigned int)max) {
+		pr_err("--cpus %u: KVM on this host allows at most %d vCPUs", ncpus, max);
+		return VIPI_EXIT_CONFIG;
+	}
+	return 0;
+}
+
 int vm_create(const struct vm_config *cfg, struct vm **out)
 {
 	g_autofree struct kvm_cpuid2 *cpuid = NULL;
@@ -264,6 +278,9 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	if (r < 0)
 		return -r;
 	vm->kvm_fd = r;
+	r = vm_check_cpus(vm->kvm_fd, cfg->ncpus);
+	if (r)
+		return r;
 	vm->end_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->end_efd < 0)
 		return vm_fail("eventfd", errno);
