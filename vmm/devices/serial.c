@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * An 8250/16450 UART (no FIFO): enough for Linux's 8250 driver to detect
- * it, print with interrupts and read input. The IRQ is level-modelled and
+ * A 16550A-compatible UART: enough for Linux's 8250 driver to detect it,
+ * print with interrupts and read input. Bytes leave at once, so the
+ * transmit FIFO is always empty; announcing one lets the driver write 16
+ * bytes per interrupt instead of one. The IRQ is level-modelled and
  * driven with KVM_IRQ_LINE only when it changes. Every register access is
  * one exit, so keep the guest's console quiet.
  */
@@ -27,24 +29,27 @@
 #define UART_MSR 6
 #define UART_SCR 7
 
-#define IER_RDI	   0x01
-#define IER_THRI   0x02
-#define IIR_NO_INT 0x01
-#define IIR_THRI   0x02
-#define IIR_RDI	   0x04
-#define LCR_DLAB   0x80
-#define MCR_DTR	   0x01
-#define MCR_RTS	   0x02
-#define MCR_OUT1   0x04
-#define MCR_OUT2   0x08
-#define MCR_LOOP   0x10
-#define LSR_DR	   0x01
-#define LSR_THRE   0x20
-#define LSR_TEMT   0x40
-#define MSR_CTS	   0x10
-#define MSR_DSR	   0x20
-#define MSR_RI	   0x40
-#define MSR_DCD	   0x80
+#define IER_RDI	     0x01
+#define IER_THRI     0x02
+#define IIR_NO_INT   0x01
+#define IIR_THRI     0x02
+#define IIR_RDI	     0x04
+#define IIR_FIFO     0xc0
+#define FCR_ENABLE   0x01
+#define FCR_CLEAR_RX 0x02
+#define LCR_DLAB     0x80
+#define MCR_DTR	     0x01
+#define MCR_RTS	     0x02
+#define MCR_OUT1     0x04
+#define MCR_OUT2     0x08
+#define MCR_LOOP     0x10
+#define LSR_DR	     0x01
+#define LSR_THRE     0x20
+#define LSR_TEMT     0x40
+#define MSR_CTS	     0x10
+#define MSR_DSR	     0x20
+#define MSR_RI	     0x40
+#define MSR_DCD	     0x80
 
 #define RX_SIZE	     256
 #define LINE_MAX_LEN 240
@@ -60,6 +65,7 @@ struct serial {
 	bool thri;	  /* THRE interrupt pending: set when THR empties, cleared by IIR */
 	unsigned int bit; /* in serial_irq_users[irq] */
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
+	bool fifo; /* FCR bit 0 */
 	uint8_t rx[RX_SIZE];
 	unsigned int rx_head, rx_len;
 	/* console line tracking */
@@ -191,10 +197,10 @@ static uint8_t serial_read(struct serial *s, unsigned int reg)
 	case UART_IER:
 		return s->lcr & LCR_DLAB ? s->dlm : s->ier;
 	case UART_IIR:
-		v = serial_iir(s); /* bits 7:6 clear: no FIFO */
+		v = serial_iir(s);
 		if (v == IIR_THRI)
 			s->thri = false; /* reading it acknowledges it */
-		return v;
+		return v | (s->fifo ? IIR_FIFO : 0);
 	case UART_LCR:
 		return s->lcr;
 	case UART_MCR:
@@ -217,8 +223,11 @@ static bool serial_write(struct serial *s, unsigned int reg, uint8_t v)
 			s->dll = v;
 			break;
 		}
-		/* Sent at once: the holding register is empty again. */
+		/* Sent at once: the holding register is empty again. Only a
+		 * change of that needs an edge, not each byte of a burst. */
 		serial_tx(s, v);
+		if (s->thri)
+			return false;
 		s->thri = true;
 		return true;
 	case UART_IER:
@@ -235,7 +244,10 @@ static bool serial_write(struct serial *s, unsigned int reg, uint8_t v)
 		s->ier = v & 0x0f;
 		break;
 	case UART_FCR:
-		break; /* no FIFO to enable */
+		s->fifo = v & FCR_ENABLE;
+		if (v & FCR_CLEAR_RX)
+			s->rx_len = 0;
+		break;
 	case UART_LCR:
 		s->lcr = v;
 		break;
