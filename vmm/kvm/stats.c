@@ -157,8 +157,16 @@ void stats_snapshot_free(void *p)
 
 int stats_snapshot(struct vm *vm, const char *label)
 {
-	struct snapshot *s = g_new0(struct snapshot, 1);
+	struct snapshot *s;
+	bool full;
 
+	/* The guest triggers these (phase marks): its writes must not grow us without bound. */
+	g_mutex_lock(&vm->stats_lock);
+	full = vm->snapshots->len >= STATS_MAX_SNAPSHOTS;
+	g_mutex_unlock(&vm->stats_lock);
+	if (full)
+		return -ENOSPC;
+	s = g_new0(struct snapshot, 1);
 	s->label = g_strdup(label ? label : "");
 	s->t_s = (g_get_monotonic_time() - vm->t0_us) / 1e6;
 	s->nr_vcpus = vm->nr_vcpus;

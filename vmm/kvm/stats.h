@@ -13,9 +13,15 @@ struct vm;
 struct vcpu;
 
 /*
+ * Phase marks come from the guest: at most this many snapshots are kept
+ * (a hostile guest's mark storm costs it marks, not the VMM's memory).
+ */
+#define STATS_MAX_SNAPSHOTS 4096
+
+/*
  * Records every vCPU's counters now under LABEL (e.g. "bench-start"); they
  * appear in the JSON report's "snapshots", in call order. Safe from any
- * thread. Returns 0 or -errno.
+ * thread. Returns 0 or -errno (-ENOSPC once STATS_MAX_SNAPSHOTS are kept).
  */
 int stats_snapshot(struct vm *vm, const char *label);
 
