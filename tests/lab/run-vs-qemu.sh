@@ -2,7 +2,8 @@
 # Boot time to the guest command: vipi run beside QEMU/KVM (SeaBIOS), same
 # kernel, same initramfs (with the same appended command archive), same
 # kernel arguments, same vCPUs and RAM, in one lab session. Each time runs
-# from the VMM's start to the command's output line reaching us.
+# from the VMM's start to the command's output line reaching us; two runs
+# of each in ABBA order, best of each.
 # vipi must take at most 0.6 x QEMU's time. Timings are emulated (TCG).
 . "$(dirname "$0")/lib.sh"
 command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 not installed"
@@ -29,10 +30,21 @@ stamp() {
 		esac
 	done
 }
-v=$(stamp "$vipi" run --lab never --cpus 2 --mem 512 -- echo vipi-cmd-ran)
-q=$(stamp qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 512 -nodefaults \
-	-display none -serial stdio -no-reboot -kernel "$kit/vmlinuz" \
-	-initrd "$dir/initrd" -append "$args")
+vipi_run() {
+	stamp "$vipi" run --lab never --cpus 2 --mem 512 -- echo vipi-cmd-ran
+}
+qemu_run() {
+	stamp qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 512 -nodefaults \
+		-display none -serial stdio -no-reboot -kernel "$kit/vmlinuz" \
+		-initrd "$dir/initrd" -append "$args"
+}
+# Two of each, in ABBA order, keeping each one's best: the lab's host is
+# shared, and a neighbour's load would otherwise decide the ratio.
+v1=$(vipi_run); q1=$(qemu_run); q2=$(qemu_run); v2=$(vipi_run)
+echo "vipi runs: $v1 $v2 ms; QEMU runs: $q1 $q2 ms"
+best() { [ -z "$1" ] && echo "$2" && return; [ -z "$2" ] && echo "$1" && return; [ "$1" -le "$2" ] && echo "$1" || echo "$2"; }
+v=$(best "$v1" "$v2")
+q=$(best "$q1" "$q2")
 echo "vipi_ms=$v qemu_ms=$q"
 INNER
 out=$("$VIPI" lab -q --cpus 3 --mem 2048 -- sh "$tmp/inner.sh" "$VIPI" "$kit" "$tmp")
