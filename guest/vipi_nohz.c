@@ -140,21 +140,36 @@ static void nohz_phase_mark(u32 mark)
 	pci_dev_put(pdev);
 }
 
+/*
+ * Paces the rounds by spinning on the clock, not by sleeping: a sleep would
+ * program a timer (an exit) every round, and the dry window could not then
+ * tell the exits of the sends from the exits of the pacing.
+ */
+static void nohz_wait_until(ktime_t t)
+{
+	while (ktime_before(ktime_get(), t))
+		cpu_relax();
+	cond_resched();
+}
+
 static long nohz_run(void *unused)
 {
-	unsigned long period_us = max(1UL, USEC_PER_SEC / rate);
-	unsigned long end = jiffies + seconds * HZ;
+	u64 period_ns = max_t(u64, 1, NSEC_PER_SEC / rate);
+	ktime_t start, end;
 	int i;
 
 	nohz_phase_mark(label);
-	while (time_before(jiffies, end)) {
+	start = ktime_get();
+	end = ktime_add_ns(start, (u64)seconds * NSEC_PER_SEC);
+	while (ktime_before(ktime_get(), end)) {
 		for (i = 0; i < nr_targets && !dry; i++)
 			nohz_event(&targets[i], rounds);
 		rounds++;
-		usleep_range(period_us, period_us + period_us / 8 + 1);
+		nohz_wait_until(ktime_add_ns(start, rounds * period_ns));
 	}
-	lost = !nohz_wait_csds();
+	/* The mark first: waiting for the last calls may sleep, in either window. */
 	nohz_phase_mark(label + 1);
+	lost = !nohz_wait_csds();
 	csd_done_read = atomic_long_read(&csd_done);
 	return 0;
 }
