@@ -4,7 +4,7 @@
 # one exit per kick (the x2APIC ICR write exits; no IPIv in the lab).
 . "$(dirname "$0")/lib.sh"
 "$VIPI" bench --suite ipi --vmm qemu --methods native,kvm-pv --scenarios busy \
-	--kicks 2000 --timeout 500 --json "$tmp/b.json" --svg "$tmp/b.svg" >"$tmp/out" ||
+	--kicks 2000 --roundtrips 100 --timeout 500 --json "$tmp/b.json" --svg "$tmp/b.svg" >"$tmp/out" ||
 	fail "vipi bench exited $?: $(cat "$tmp/out")"
 cat "$tmp/out"
 python3 - "$tmp/b.json" <<'PY' || fail "report check"

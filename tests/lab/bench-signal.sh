@@ -3,7 +3,7 @@
 # bench inside (not only the lab machine), which stops its guest and still
 # writes the report, marked partial, with the rows measured so far; exit 143.
 . "$(dirname "$0")/lib.sh"
-"$VIPI" bench --suite ipi --vmm vipi --kicks 2000 --timeout 300 --json "$tmp/b.json" \
+"$VIPI" bench --suite ipi --vmm vipi --kicks 2000 --roundtrips 50 --timeout 300 --json "$tmp/b.json" \
 	>"$tmp/out" 2>"$tmp/err" &
 pid=$!
 n=0

@@ -5,7 +5,7 @@
 # (<= 0.01 exits per kick), the native ICR write about one exit per kick
 # (>= 0.9: no IPIv in the lab), and the CSV and SVG written.
 . "$(dirname "$0")/lib.sh"
-"$VIPI" bench --suite ipi --vmm vipi --kicks 5000 --timeout 400 \
+"$VIPI" bench --suite ipi --vmm vipi --kicks 5000 --roundtrips 100 --timeout 400 \
 	--json "$tmp/b.json" --csv "$tmp/b.csv" --svg "$tmp/b.svg" >"$tmp/out" ||
 	fail "vipi bench exited $?: $(cat "$tmp/out")"
 cat "$tmp/out"

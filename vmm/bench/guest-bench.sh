@@ -4,7 +4,8 @@
 # /init of the QEMU baseline's guest (vipi bench, vmm/bench/qemu.c). Loads
 # the vipi module (it falls back to the native and PV paths without the
 # device), then for each method and scenario on the kernel command line
-# (vipi_bench.kicks=N vipi_bench.methods=a,b vipi_bench.scenarios=c,d) runs
+# (vipi_bench.kicks=N vipi_bench.roundtrips=R vipi_bench.methods=a,b
+# vipi_bench.scenarios=c,d) runs
 # the module's stream microbench between two phase marks.
 #
 # Phase handshake on /dev/ttyS1 (a socket chardev the host reads):
@@ -18,10 +19,11 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs dev /dev
 
-kicks=1000 methods=native scenarios=busy
+kicks=1000 roundtrips=1000 methods=native scenarios=busy
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vipi_bench.kicks=*) kicks=${arg#*=} ;;
+	vipi_bench.roundtrips=*) roundtrips=${arg#*=} ;;
 	vipi_bench.methods=*) methods=$(echo "${arg#*=}" | tr , ' ') ;;
 	vipi_bench.scenarios=*) scenarios=$(echo "${arg#*=}" | tr , ' ') ;;
 	esac
@@ -57,9 +59,9 @@ field() {
 	echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
 }
 
-# run METHOD SCENARIO N: N kicks between the marks, with no round trips
+# run METHOD SCENARIO N RT: N kicks between the marks, with no round trips
 # (RT 0), so the counts cover the kicks only, as under vipi; then, outside
-# the marks, one kick and min(N, 1000) round trips. The result line is the
+# the marks, one kick and RT round trips. The result line is the
 # stream's with the round trips' fields appended (later keys win on the
 # host) and lost= the sum of both runs' lost.
 run() {
@@ -73,9 +75,7 @@ run() {
 		return
 	fi
 	r1=$(cat /sys/kernel/vipi/stream)
-	rt=$3
-	[ "$rt" -gt 1000 ] && rt=1000
-	if ! echo "1 0 1 $mode 0 $2 $rt" >/sys/kernel/vipi/stream 2>/dev/null; then
+	if ! echo "1 0 1 $mode 0 $2 $4" >/sys/kernel/vipi/stream 2>/dev/null; then
 		say "SKIP $1 $2 round trips failed"
 		return
 	fi
@@ -95,8 +95,8 @@ if [ -w /sys/kernel/vipi/stream ]; then
 			fi
 			# First one kick: the host takes that phase as the
 			# calibration of the handshake's own exits.
-			run "$m" "$s" 1
-			run "$m" "$s" "$kicks"
+			run "$m" "$s" 1 0
+			run "$m" "$s" "$kicks" "$roundtrips"
 		done
 	done
 else

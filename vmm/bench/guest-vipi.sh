@@ -2,7 +2,7 @@
 #
 # The guest command of the bench's vipi rows (vmm/bench/vipi.c), run by the
 # kit's /init under `vipi run` as: sh -c "$(this file)" vipi-bench KICKS
-# "METHODS" "SCENARIOS". Loads the vipi module, then for each method and
+# "METHODS" "SCENARIOS" ROUNDTRIPS. Loads the vipi module, then for each method and
 # scenario runs the module's stream with a phase label: the module itself
 # marks LABEL just before the kicks and LABEL+1 just after, through the
 # device, so KVM's counters are snapshotted around exactly the N kicks
@@ -12,7 +12,7 @@
 #   RESULT METHOD SCENARIO <the module's result line, label= included>
 #   SKIP METHOD SCENARIO why
 #   DONE
-kicks=$1 methods=$2 scenarios=$3
+kicks=$1 methods=$2 scenarios=$3 roundtrips=$4
 
 insmod /lib/vipi/vipi.ko || { echo "SKIP all all insmod vipi.ko failed"; exit 90; }
 
@@ -32,7 +32,8 @@ for m in $methods; do
 			echo "SKIP $m $s the module's stream has no $s scenario"
 			continue
 		fi
-		if echo "$kicks 0 1 $(mode_of "$m") $label $s" >/sys/kernel/vipi/stream; then
+		# Round trips come after the mark LABEL+1: not in the counts.
+		if echo "$kicks 0 1 $(mode_of "$m") $label $s $roundtrips" >/sys/kernel/vipi/stream; then
 			echo "RESULT $m $s $(cat /sys/kernel/vipi/stream)"
 		else
 			echo "SKIP $m $s stream write failed"

@@ -286,8 +286,9 @@ static char *qemu_append(const struct bench_opts *o, char **methods)
 	g_autofree char *m = g_strjoinv(",", methods);
 	g_autofree char *s = g_strjoinv(",", o->scenarios);
 
-	return g_strdup_printf("vipi_bench.kicks=%u vipi_bench.methods=%s vipi_bench.scenarios=%s",
-			       o->kicks, m, s);
+	return g_strdup_printf("vipi_bench.kicks=%u vipi_bench.roundtrips=%u "
+			       "vipi_bench.methods=%s vipi_bench.scenarios=%s",
+			       o->kicks, o->roundtrips, m, s);
 }
 
 /* QEMU has no vipi device: it runs the methods that need none. */

@@ -16,6 +16,7 @@ struct bench_opts {
 	const char *kit_dir;
 	const char *workdir; /* a private temporary directory */
 	unsigned int kicks;
+	unsigned int roundtrips; /* after each phase, outside its marks */
 	char **methods;
 	char **scenarios;
 	unsigned int timeout_s;	     /* per guest run */

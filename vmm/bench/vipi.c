@@ -66,7 +66,7 @@ static char **vipi_argv(const struct vipi_run *run, const char *script)
 	ARG("--stats"), ARG("%s", run->stats);
 	ARG("--timeout"), ARG("%u", o->timeout_s);
 	ARG("--"), ARG("sh"), ARG("-c"), ARG("%s", script), ARG("vipi-bench");
-	ARG("%u", o->kicks), ARG("%s", methods), ARG("%s", scenarios);
+	ARG("%u", o->kicks), ARG("%s", methods), ARG("%s", scenarios), ARG("%u", o->roundtrips);
 #undef ARG
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
@@ -134,11 +134,11 @@ static void vipi_wait(struct vipi_run *run)
 	g_spawn_close_pid(run->pid);
 }
 
-/* One vCPU's scalar counters (name -> guint64 *) from a snapshot's object. */
+/* One vCPU's scalar counters (name -> guint64 *) from a snapshot's object (may be NULL). */
 static GHashTable *vipi_vcpu_table(JsonObject *o)
 {
 	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	g_autoptr(GList) names = json_object_get_members(o);
+	g_autoptr(GList) names = o ? json_object_get_members(o) : NULL;
 
 	for (GList *l = names; l; l = l->next) {
 		JsonNode *v = json_object_get_member(o, l->data);
@@ -176,7 +176,8 @@ static GHashTable *vipi_snapshots(const char *path)
 		JsonObject *s = JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
 		const char *label =
 			s ? json_object_get_string_member_with_default(s, "label", NULL) : NULL;
-		JsonArray *vcpus = s ? json_object_get_array_member(s, "vcpus") : NULL;
+		JsonNode *vn = s ? json_object_get_member(s, "vcpus") : NULL;
+		JsonArray *vcpus = vn && JSON_NODE_HOLDS_ARRAY(vn) ? json_node_get_array(vn) : NULL;
 		GPtrArray *t;
 
 		if (!label || !vcpus)
@@ -187,7 +188,7 @@ static GHashTable *vipi_snapshots(const char *path)
 
 			g_ptr_array_add(t, vipi_vcpu_table(JSON_NODE_HOLDS_OBJECT(v)
 								   ? json_node_get_object(v)
-								   : json_object_new()));
+								   : NULL));
 		}
 		/* A label marked twice: the last mark wins, as in vipi-phase.py. */
 		g_hash_table_replace(snaps, g_strdup(label), t);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vipi bench [--json F] [--csv F] [--svg F] [--kicks N] [--methods LIST]
+ * vipi bench [--json F] [--csv F] [--svg F] [--kicks N] [--roundtrips N] [--methods LIST]
  *            [--scenarios LIST] [--vmm LIST] [--suite ipi|boot|all|nohz]
  *            [--seconds S] [--rate N] [--disable-exits LIST] [--halt-poll-ns NS]
  *            [--lab auto|never|always] [--timeout S]
@@ -27,11 +27,12 @@
 #include "util/status.h"
 
 /* Room for a 2-vCPU guest, a spinning poller and the VMM's own threads. */
-#define BENCH_LAB_CPUS		4
-#define BENCH_LAB_MIB		3072
-#define BENCH_DEFAULT_KICKS	20000
-#define BENCH_DEFAULT_TIMEOUT_S 600
-#define BENCH_SIGNAL_GRACE_S	60
+#define BENCH_LAB_CPUS		 4
+#define BENCH_LAB_MIB		 3072
+#define BENCH_DEFAULT_KICKS	 20000
+#define BENCH_DEFAULT_ROUNDTRIPS 1000 /* kvm-unit-tests-style, after each phase */
+#define BENCH_DEFAULT_TIMEOUT_S	 600
+#define BENCH_SIGNAL_GRACE_S	 60
 
 static volatile sig_atomic_t bench_stop;
 
@@ -66,13 +67,15 @@ static GStrv bench_list(const char *opt, const char *list, const char *const *al
 }
 
 struct bench_args {
-	char *json, *csv, *svg, *kicks, *methods, *scenarios, *vmm, *suite, *lab, *timeout;
+	char *json, *csv, *svg, *kicks, *roundtrips, *methods, *scenarios, *vmm, *suite, *lab;
+	char *timeout;
 	char *seconds, *rate, *disable_exits, *halt_poll_ns; /* the nohz suite */
 };
 
 static void bench_args_clear(struct bench_args *a)
 {
 	g_free(a->json), g_free(a->csv), g_free(a->svg), g_free(a->kicks), g_free(a->methods);
+	g_free(a->roundtrips);
 	g_free(a->scenarios), g_free(a->vmm), g_free(a->suite), g_free(a->lab);
 	g_free(a->timeout);
 	g_free(a->seconds), g_free(a->rate), g_free(a->disable_exits), g_free(a->halt_poll_ns);
@@ -87,6 +90,8 @@ static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
 		{ "csv", 0, 0, G_OPTION_ARG_FILENAME, &a->csv, "write the rows as CSV", "F" },
 		{ "svg", 0, 0, G_OPTION_ARG_FILENAME, &a->svg, "write a chart", "F" },
 		{ "kicks", 0, 0, G_OPTION_ARG_STRING, &a->kicks, "kicks per phase (20000)", "N" },
+		{ "roundtrips", 0, 0, G_OPTION_ARG_STRING, &a->roundtrips,
+		  "round trips after each phase (the lesser of kicks and 1000)", "N" },
 		{ "methods", 0, 0, G_OPTION_ARG_STRING, &a->methods,
 		  "native,kvm-pv,vipi-doorbell,vipi (all)", "LIST" },
 		{ "scenarios", 0, 0, G_OPTION_ARG_STRING, &a->scenarios, "busy,idle (both)",
@@ -163,6 +168,9 @@ static bool bench_plan(struct bench_args *a, struct bench_plan *p)
 	p->o.timeout_s = BENCH_DEFAULT_TIMEOUT_S;
 	p->o.stop = &bench_stop;
 	if (a->kicks && !cli_uint("--kicks", a->kicks, 2, 100000000, &p->o.kicks))
+		return false;
+	p->o.roundtrips = MIN(p->o.kicks, BENCH_DEFAULT_ROUNDTRIPS);
+	if (a->roundtrips && !cli_uint("--roundtrips", a->roundtrips, 1, 100000, &p->o.roundtrips))
 		return false;
 	if (a->timeout && !cli_uint("--timeout", a->timeout, 1, 24 * 3600, &p->o.timeout_s))
 		return false;
