@@ -3,7 +3,8 @@
 #
 # build-module.sh OUTDIR KITDIR SRCDIR
 #
-# Builds the guest modules (vipi.ko, vipi_stress.ko) for the kit's kernel
+# Builds the guest modules (vipi.ko, vipi_stress.ko, vipi_nohz.ko,
+# vipi_hostile.ko: every obj-m of guest/Kbuild) for the kit's kernel
 # (KITDIR/version) out of tree: copies guest/*.c, *.h, Kbuild and
 # include/vipi into OUTDIR/vipi-module, runs Kbuild there and copies the
 # modules to OUTDIR. The copy keeps the source tree free of build litter.

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vipi_hostile: a hostile guest for the VMM's vipi device. For SECONDS it
+ * writes random values to every BAR0 register (any offset, any size) and
+ * to every mailbox field (random class bits, reserved bits, slots of APIC
+ * IDs that no vCPU has, random GPAs in MBOX_LO/HI), from the CPU that
+ * writes the trigger, while vipi_stress's storm runs on the others:
+ *
+ *   echo SECONDS > /sys/kernel/vipi_hostile/run    (blocks for the run)
+ *   cat /sys/kernel/vipi_hostile/run
+ *
+ * It never writes the exact CTRL value VIPI_CTRL_DISABLE, nor the mailbox
+ * header's magic and poller_state: those legitimately reconfigure the
+ * device (or tell the guest when to ring), so they would only make this
+ * guest lose its own kicks (docs/robustness.md, docs/abi.md). ENABLE and
+ * MBOX_LO/HI writes are made: the VMM refuses them while enabled.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/random.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sysfs.h>
+#include <vipi/abi.h>
+
+#define HOSTILE_MAX_SECONDS 3600
+
+struct hostile {
+	unsigned long port;
+	struct vipi_mbox *mb;
+	u32 nr_slots;
+	u64 reg_writes, reg_reads, mbox_bits, mbox_words, skipped;
+};
+
+static DEFINE_MUTEX(hostile_lock);
+static char hostile_result[320] = "none\n";
+static struct kobject *hostile_kobj;
+
+static void hostile_read(struct hostile *h, unsigned int off, u32 r)
+{
+	switch (r & 3) {
+	case 0:
+		inb(h->port + off);
+		break;
+	case 1:
+		inw(h->port + (off & ~1u));
+		break;
+	default:
+		inl(h->port + (off & ~3u));
+		break;
+	}
+	h->reg_reads++;
+}
+
+static void hostile_reg(struct hostile *h)
+{
+	u32 r = get_random_u32();
+	u32 v = get_random_u32();
+	unsigned int off = r % VIPI_BAR0_SIZE;
+
+	r >>= 8;
+	if (r & 1) {
+		hostile_read(h, off, r >> 1);
+		return;
+	}
+	switch ((r >> 1) & 7) {
+	case 0:
+		outb(v, h->port + off);
+		break;
+	case 1:
+		outw(v, h->port + (off & ~1u));
+		break;
+	default: /* mostly what the device takes: aligned 32-bit writes */
+		off &= ~3u;
+		if (off == VIPI_REG_CTRL && (r & 16))
+			v &= 3; /* ENABLE and unknown commands, not only noise */
+		if (off == VIPI_REG_CTRL && v == VIPI_CTRL_DISABLE) {
+			h->skipped++;
+			return;
+		}
+		outl(v, h->port + off);
+		break;
+	}
+	h->reg_writes++;
+}
+
+static void hostile_mbox(struct hostile *h)
+{
+	u32 r = get_random_u32();
+	u32 v = get_random_u32();
+	u32 slot = get_random_u32() % h->nr_slots;
+
+	switch (r & 3) {
+	case 0:
+	case 1: /* a request: random class and reserved bits, as a sender sets them */
+		atomic_or(v & (r & 4 ? VIPI_CLASS_MASK : ~0u),
+			  (atomic_t *)&h->mb->slot[slot].pending);
+		h->mbox_bits++;
+		return;
+	case 2:
+		WRITE_ONCE(h->mb->slot[slot].reserved[(r >> 8) % 15], v);
+		break;
+	default:
+		if (r & 4)
+			WRITE_ONCE(h->mb->hdr.reserved[(r >> 8) % 10], v);
+		else if (r & 8)
+			WRITE_ONCE(h->mb->hdr.poller_takes, v);
+		else
+			WRITE_ONCE(h->mb->hdr.poller_wakeups, v);
+		break;
+	}
+	h->mbox_words++;
+}
+
+static int hostile_run(unsigned int seconds)
+{
+	struct hostile h = { 0 };
+	struct pci_dev *pdev;
+	unsigned long deadline;
+	u32 errors0, status;
+	u64 gpa;
+	int ret = 0;
+
+	pdev = pci_get_device(VIPI_PCI_VENDOR_ID, VIPI_PCI_DEVICE_ID, NULL);
+	if (!pdev)
+		return -ENODEV;
+	if (!(pci_resource_flags(pdev, 0) & IORESOURCE_IO)) {
+		ret = -ENODEV;
+		goto out_put;
+	}
+	h.port = pci_resource_start(pdev, 0);
+	status = inl(h.port + VIPI_REG_CTRL);
+	h.nr_slots = inl(h.port + VIPI_REG_NR_SLOTS);
+	gpa = (u64)inl(h.port + VIPI_REG_MBOX_HI) << 32 | inl(h.port + VIPI_REG_MBOX_LO);
+	if (!(status & VIPI_STATUS_ENABLED) || !h.nr_slots || h.nr_slots > VIPI_MAX_SLOTS) {
+		pr_err("device not enabled by vipi.ko (status %#x, %u slots)\n", status,
+		       h.nr_slots);
+		ret = -ENXIO;
+		goto out_put;
+	}
+	h.mb = memremap(gpa, VIPI_MBOX_SIZE(h.nr_slots), MEMREMAP_WB);
+	if (!h.mb) {
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	errors0 = inl(h.port + VIPI_REG_ERRORS);
+	deadline = jiffies + seconds * HZ;
+	while (time_before(jiffies, deadline) && !signal_pending(current)) {
+		if (get_random_u32() & 1)
+			hostile_reg(&h);
+		else
+			hostile_mbox(&h);
+		cond_resched();
+	}
+	status = inl(h.port + VIPI_REG_CTRL);
+	scnprintf(hostile_result, sizeof(hostile_result),
+		  "seconds=%u reg_writes=%llu reg_reads=%llu mbox_bits=%llu mbox_words=%llu skipped_disable=%llu device_errors=%u status=%#x\n",
+		  seconds, h.reg_writes, h.reg_reads, h.mbox_bits, h.mbox_words, h.skipped,
+		  inl(h.port + VIPI_REG_ERRORS) - errors0, status);
+	memunmap(h.mb);
+out_put:
+	pci_dev_put(pdev);
+	return ret;
+}
+
+static ssize_t run_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
+			 size_t count)
+{
+	unsigned int seconds;
+	int ret;
+
+	ret = kstrtouint(buf, 10, &seconds);
+	if (ret)
+		return ret;
+	if (!seconds || seconds > HOSTILE_MAX_SECONDS)
+		return -EINVAL;
+	if (mutex_lock_interruptible(&hostile_lock))
+		return -EINTR;
+	ret = hostile_run(seconds);
+	mutex_unlock(&hostile_lock);
+	return ret ? ret : count;
+}
+
+static ssize_t run_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	ssize_t n;
+
+	mutex_lock(&hostile_lock);
+	n = sysfs_emit(buf, "%s", hostile_result);
+	mutex_unlock(&hostile_lock);
+	return n;
+}
+
+static struct kobj_attribute run_attr = __ATTR_RW(run);
+
+static int __init hostile_init(void)
+{
+	int ret;
+
+	hostile_kobj = kobject_create_and_add("vipi_hostile", kernel_kobj);
+	if (!hostile_kobj)
+		return -ENOMEM;
+	ret = sysfs_create_file(hostile_kobj, &run_attr.attr);
+	if (ret)
+		goto err_put;
+	return 0;
+
+err_put:
+	kobject_put(hostile_kobj);
+	return ret;
+}
+
+static void __exit hostile_exit(void)
+{
+	kobject_put(hostile_kobj);
+}
+
+module_init(hostile_init);
+module_exit(hostile_exit);
+MODULE_DESCRIPTION("vipi: a hostile guest for the VMM's device (random register and mailbox writes)");
+MODULE_LICENSE("GPL");
