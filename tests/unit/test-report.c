@@ -163,7 +163,7 @@ static void test_svg_renders(void)
 	g_autofree char *dir = g_dir_make_tmp("vipi-svg-XXXXXX", NULL);
 	g_autofree char *svg = g_build_filename(dir, "b.svg", NULL);
 	g_autofree char *png = g_build_filename(dir, "b.png", NULL);
-	g_autofree char *text = NULL, *cmd = NULL, *out = NULL;
+	g_autofree char *text = NULL, *cmd = NULL, *out = NULL, *rsvg = NULL;
 	struct bench_report r;
 	int status;
 
@@ -174,7 +174,8 @@ static void test_svg_renders(void)
 	g_assert_null(strstr(text, "<&>"));
 	g_assert_nonnull(strstr(text, "&lt;&amp;&gt;"));
 	g_assert_nonnull(strstr(text, "qemu/native"));
-	if (!g_find_program_in_path("rsvg-convert")) {
+	rsvg = g_find_program_in_path("rsvg-convert");
+	if (!rsvg) {
 		g_test_skip("rsvg-convert not installed (apt-get install librsvg2-bin)");
 		goto out;
 	}
