@@ -80,7 +80,8 @@ static bool vipi_spawn(struct vipi_run *run, char **argv)
 	bool ok = out >= 0 && errfd >= 0;
 
 	if (!ok)
-		pr_err("bench: vipi: cannot create %s: %s", run->out, g_strerror(errno));
+		pr_err("bench: vipi: cannot create %s: %s", out < 0 ? run->out : run->err,
+		       g_strerror(errno));
 	else
 		ok = g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
 					    &run->pid, -1, out, errfd, &err);
@@ -115,8 +116,13 @@ static void vipi_wait(struct vipi_run *run)
 {
 	gint64 deadline = g_get_monotonic_time() + (run->o->timeout_s + 60) * G_USEC_PER_SEC;
 	int sig = 0;
+	pid_t r;
 
-	while (waitpid(run->pid, &run->status, WNOHANG) == 0) {
+	while ((r = waitpid(run->pid, &run->status, WNOHANG)) != run->pid) {
+		if (r < 0 && errno != EINTR) {
+			run->status = 0xff00; /* lost track of it: as if it exited 255 */
+			break;
+		}
 		vipi_progress(run);
 		if (!sig && (*run->o->stop || g_get_monotonic_time() >= deadline)) {
 			/* SIGTERM: vipi run tears the VM down and still writes --stats. */
