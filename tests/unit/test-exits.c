@@ -49,6 +49,23 @@ static void test_exits_describe(void)
 	g_assert_cmphex(m, ==, KVM_X86_DISABLE_VALID_EXITS);
 }
 
+/* What a host allows decides; a refusal names what was refused. */
+static void test_exits_check(void)
+{
+	const int svm_no_mwait = KVM_X86_DISABLE_EXITS_HLT | KVM_X86_DISABLE_EXITS_PAUSE |
+				 KVM_X86_DISABLE_EXITS_CSTATE;
+
+	g_assert_cmpint(exits_check(KVM_X86_DISABLE_EXITS_HLT, svm_no_mwait), ==, 0);
+	g_assert_cmpint(exits_check(KVM_X86_DISABLE_VALID_EXITS, KVM_X86_DISABLE_VALID_EXITS), ==,
+			0);
+	g_assert_cmpint(exits_check(KVM_X86_DISABLE_EXITS_MWAIT, svm_no_mwait), ==, 78);
+	g_assert_cmpint(
+		exits_check(KVM_X86_DISABLE_EXITS_MWAIT | KVM_X86_DISABLE_EXITS_HLT, svm_no_mwait),
+		==, 78);
+	g_assert_cmpint(exits_check(KVM_X86_DISABLE_EXITS_HLT, 0), ==, 78);
+	g_assert_cmpint(exits_check(KVM_X86_DISABLE_EXITS_HLT, -1), ==, 78);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -56,5 +73,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/exits/words", test_exits_words);
 	g_test_add_func("/exits/bad", test_exits_bad);
 	g_test_add_func("/exits/describe", test_exits_describe);
+	g_test_add_func("/exits/check", test_exits_check);
 	return g_test_run();
 }

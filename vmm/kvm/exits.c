@@ -73,12 +73,10 @@ static int exits_enable_cap(int vm_fd, uint32_t cap, uint64_t arg)
 	return ioctl(vm_fd, KVM_ENABLE_CAP, &ec) < 0 ? -errno : 0;
 }
 
-static int exits_apply_disable(int kvm_fd, int vm_fd, uint32_t want)
+int exits_check(uint32_t want, int allowed)
 {
-	int allowed = kvm_check_cap(kvm_fd, KVM_CAP_X86_DISABLE_EXITS);
 	g_autofree char *w = exits_describe(want);
 	g_autofree char *refused = NULL;
-	int r;
 
 	if (allowed <= 0) {
 		pr_err("--disable-exits %s: this host's KVM cannot disable exits "
@@ -91,6 +89,16 @@ static int exits_apply_disable(int kvm_fd, int vm_fd, uint32_t want)
 		pr_err("--disable-exits %s: this host's KVM cannot honour '%s'", w, refused);
 		return VIPI_EXIT_CONFIG;
 	}
+	return 0;
+}
+
+static int exits_apply_disable(int kvm_fd, int vm_fd, uint32_t want)
+{
+	g_autofree char *w = exits_describe(want);
+	int r = exits_check(want, kvm_check_cap(kvm_fd, KVM_CAP_X86_DISABLE_EXITS));
+
+	if (r)
+		return r;
 	r = exits_enable_cap(vm_fd, KVM_CAP_X86_DISABLE_EXITS, want);
 	if (r) {
 		pr_err("--disable-exits %s: KVM refused it: %s", w, g_strerror(-r));

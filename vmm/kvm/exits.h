@@ -35,4 +35,11 @@ char *exits_describe(uint32_t mask);
  */
 int exits_apply(int kvm_fd, int vm_fd, const struct exits_config *cfg);
 
+/*
+ * WANT against what KVM_CHECK_EXTENSION(KVM_CAP_X86_DISABLE_EXITS) said
+ * (ALLOWED; <= 0: the capability is absent). 0, or one error line and
+ * VIPI_EXIT_CONFIG. Exposed for tests: hosts differ in what they refuse.
+ */
+int exits_check(uint32_t want, int allowed);
+
 #endif
