@@ -10,10 +10,12 @@
  *   cat /sys/kernel/vipi_hostile/run
  *
  * It never writes the exact CTRL value VIPI_CTRL_DISABLE, nor the mailbox
- * header's magic and poller_state: those legitimately reconfigure the
- * device (or tell the guest when to ring), so they would only make this
- * guest lose its own kicks (docs/robustness.md, docs/abi.md). ENABLE and
- * MBOX_LO/HI writes are made: the VMM refuses them while enabled.
+ * header's magic and poller_state, and it rings the doorbell for a pending
+ * word it makes non-zero, as every sender must: the others legitimately
+ * reconfigure the device or are the doorbell protocol, so breaking them
+ * would only make this guest lose its own kicks (docs/robustness.md,
+ * docs/abi.md). ENABLE and MBOX_LO/HI writes are made: the VMM refuses them
+ * while enabled.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -99,8 +101,14 @@ static void hostile_mbox(struct hostile *h)
 	switch (r & 3) {
 	case 0:
 	case 1: /* a request: random class and reserved bits, as a sender sets them */
-		atomic_or(v & (r & 4 ? VIPI_CLASS_MASK : ~0u),
-			  (atomic_t *)&h->mb->slot[slot].pending);
+		v &= r & 4 ? VIPI_CLASS_MASK : ~0u;
+		/*
+		 * Whoever makes a word non-zero owes the doorbell (docs/abi.md).
+		 * A word left non-zero without it would strand this guest's own
+		 * later kicks to that CPU while the poller sleeps.
+		 */
+		if (!atomic_fetch_or(v, (atomic_t *)&h->mb->slot[slot].pending) && v)
+			outl(1, h->port + VIPI_REG_DOORBELL);
 		h->mbox_bits++;
 		return;
 	case 2:
