@@ -57,7 +57,8 @@ bool vrun_spawn(struct vrun *run, char **argv)
 	bool ok = out >= 0 && errfd >= 0;
 
 	if (!ok)
-		pr_err("bench: %s: cannot create %s: %s", run->tag, run->out, g_strerror(errno));
+		pr_err("bench: %s: cannot create %s: %s", run->tag, out < 0 ? run->out : run->err,
+		       g_strerror(errno));
 	else if (!g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
 					 &run->pid, -1, out, errfd, &err)) {
 		pr_err("bench: %s: cannot start vipi run: %s", run->tag, err->message);
@@ -100,8 +101,13 @@ void vrun_wait(struct vrun *run)
 	gint64 deadline = g_get_monotonic_time() +
 			  (gint64)(run->o->timeout_s + VRUN_GRACE_S) * G_USEC_PER_SEC;
 	int sig = 0;
+	pid_t r;
 
-	while (waitpid(run->pid, &run->status, WNOHANG) == 0) {
+	while ((r = waitpid(run->pid, &run->status, WNOHANG)) != run->pid) {
+		if (r < 0 && errno != EINTR) {
+			run->status = 0xff00; /* lost track of it: as if it exited 255 */
+			break;
+		}
 		vrun_progress(run);
 		if (!sig && (*run->o->stop || g_get_monotonic_time() >= deadline)) {
 			/* SIGTERM: vipi run tears the VM down and still writes --stats. */
