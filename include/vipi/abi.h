@@ -24,43 +24,43 @@
  */
 #define VIPI_PCI_VENDOR_ID 0x1234u
 #define VIPI_PCI_DEVICE_ID 0x5650u
-#define VIPI_PCI_REVISION VIPI_ABI_VERSION
-#define VIPI_PCI_CLASS 0xff0000u /* base class 0xff, sub 0, prog-if 0 */
+#define VIPI_PCI_REVISION  VIPI_ABI_VERSION
+#define VIPI_PCI_CLASS	   0xff0000u /* base class 0xff, sub 0, prog-if 0 */
 
 /* BAR0: an I/O port BAR of VIPI_BAR0_SIZE bytes, 32-bit accesses only. */
 #define VIPI_BAR0_SIZE 64u
 
 /* Register offsets in BAR0. RO = read-only, RW = read/write, WO = write-only. */
-#define VIPI_REG_MAGIC 0x00u	      /* RO: VIPI_MAGIC */
-#define VIPI_REG_VERSION 0x04u	      /* RO: VIPI_ABI_VERSION */
-#define VIPI_REG_HOST_FEATURES 0x08u  /* RO: VIPI_F_* the VMM offers */
+#define VIPI_REG_MAGIC		0x00u /* RO: VIPI_MAGIC */
+#define VIPI_REG_VERSION	0x04u /* RO: VIPI_ABI_VERSION */
+#define VIPI_REG_HOST_FEATURES	0x08u /* RO: VIPI_F_* the VMM offers */
 #define VIPI_REG_GUEST_FEATURES 0x0cu /* RW: VIPI_F_* the guest accepts */
-#define VIPI_REG_MBOX_LO 0x10u	      /* RW: mailbox GPA, low 32 bits */
-#define VIPI_REG_MBOX_HI 0x14u	      /* RW: mailbox GPA, high 32 bits */
-#define VIPI_REG_CTRL 0x18u	      /* RW: write VIPI_CTRL_*; read VIPI_STATUS_* */
-#define VIPI_REG_DOORBELL 0x1cu	      /* WO: any 32-bit value; a KVM ioeventfd */
-#define VIPI_REG_PHASE 0x20u	      /* WO: phase mark label (VIPI_F_PHASE) */
-#define VIPI_REG_NR_SLOTS 0x24u	      /* RO: mailbox slots = max APIC ID + 1 */
-#define VIPI_REG_MBOX_SIZE 0x28u      /* RO: bytes the mailbox must span */
-#define VIPI_REG_ERRORS 0x2cu	      /* RO: invalid requests seen (wraps) */
-#define VIPI_REG_SPIN_US 0x30u	      /* RO: poller's maximum spin window, us */
+#define VIPI_REG_MBOX_LO	0x10u /* RW: mailbox GPA, low 32 bits */
+#define VIPI_REG_MBOX_HI	0x14u /* RW: mailbox GPA, high 32 bits */
+#define VIPI_REG_CTRL		0x18u /* RW: write VIPI_CTRL_*; read VIPI_STATUS_* */
+#define VIPI_REG_DOORBELL	0x1cu /* WO: any 32-bit value; a KVM ioeventfd */
+#define VIPI_REG_PHASE		0x20u /* WO: phase mark label (VIPI_F_PHASE) */
+#define VIPI_REG_NR_SLOTS	0x24u /* RO: mailbox slots = max APIC ID + 1 */
+#define VIPI_REG_MBOX_SIZE	0x28u /* RO: bytes the mailbox must span */
+#define VIPI_REG_ERRORS		0x2cu /* RO: invalid requests seen (wraps) */
+#define VIPI_REG_SPIN_US	0x30u /* RO: poller's maximum spin window, us */
 /* 0x34..0x3f reserved: reads return 0, writes are ignored and counted. */
 
 #define VIPI_MAGIC 0x49504956u /* "VIPI" little-endian */
 
 /* Feature bits (HOST_FEATURES / GUEST_FEATURES). */
-#define VIPI_F_MAILBOX (1u << 0)  /* the shared-memory mailbox and poller */
+#define VIPI_F_MAILBOX	(1u << 0) /* the shared-memory mailbox and poller */
 #define VIPI_F_DOORBELL (1u << 1) /* the ioeventfd doorbell for a sleeping poller */
-#define VIPI_F_PHASE (1u << 2)	  /* phase marks snapshot KVM per-vCPU stats */
-#define VIPI_F_ALL (VIPI_F_MAILBOX | VIPI_F_DOORBELL | VIPI_F_PHASE)
+#define VIPI_F_PHASE	(1u << 2) /* phase marks snapshot KVM per-vCPU stats */
+#define VIPI_F_ALL	(VIPI_F_MAILBOX | VIPI_F_DOORBELL | VIPI_F_PHASE)
 
 /* CTRL writes. Anything else is ignored and counted. */
 #define VIPI_CTRL_DISABLE 0u /* stop the poller after a final drain */
-#define VIPI_CTRL_ENABLE 1u  /* validate the mailbox and start the poller */
+#define VIPI_CTRL_ENABLE  1u /* validate the mailbox and start the poller */
 
 /* CTRL reads. */
-#define VIPI_STATUS_ENABLED (1u << 0)
-#define VIPI_STATUS_BAD_MBOX (1u << 1)	   /* last ENABLE refused: bad GPA */
+#define VIPI_STATUS_ENABLED	 (1u << 0)
+#define VIPI_STATUS_BAD_MBOX	 (1u << 1) /* last ENABLE refused: bad GPA */
 #define VIPI_STATUS_BAD_FEATURES (1u << 2) /* last ENABLE refused: features */
 
 /*
@@ -69,22 +69,22 @@
  * drops them, counts them and injects the valid bits of the same word.
  */
 #define VIPI_CLASS_CALL_FUNC_SINGLE (1u << 0) /* vector 0xfb */
-#define VIPI_CLASS_RESCHEDULE (1u << 1)	      /* vector 0xfd */
-#define VIPI_CLASS_CALL_FUNC (1u << 2)	      /* vector 0xfc */
-#define VIPI_CLASS_MASK 0x7u
-#define VIPI_NR_CLASSES 3
+#define VIPI_CLASS_RESCHEDULE	    (1u << 1) /* vector 0xfd */
+#define VIPI_CLASS_CALL_FUNC	    (1u << 2) /* vector 0xfc */
+#define VIPI_CLASS_MASK		    0x7u
+#define VIPI_NR_CLASSES		    3
 
 #define VIPI_VECTOR_CALL_FUNC_SINGLE 0xfbu
-#define VIPI_VECTOR_RESCHEDULE 0xfdu
-#define VIPI_VECTOR_CALL_FUNC 0xfcu
+#define VIPI_VECTOR_RESCHEDULE	     0xfdu
+#define VIPI_VECTOR_CALL_FUNC	     0xfcu
 
 /* Poller state in the mailbox header, written by the VMM only. */
-#define VIPI_POLLER_AWAKE 0u
+#define VIPI_POLLER_AWAKE    0u
 #define VIPI_POLLER_SLEEPING 1u
 
-#define VIPI_CACHELINE 64u
-#define VIPI_MAX_SLOTS 256u	  /* xAPIC physical destination IDs */
-#define VIPI_MBOX_ALIGN 4096u	  /* the mailbox GPA must be page-aligned */
+#define VIPI_CACHELINE	64u
+#define VIPI_MAX_SLOTS	256u  /* xAPIC physical destination IDs */
+#define VIPI_MBOX_ALIGN 4096u /* the mailbox GPA must be page-aligned */
 
 /*
  * The mailbox, in guest RAM, allocated and zeroed by the guest. Header in
@@ -92,8 +92,8 @@
  * senders to different targets never share a line.
  */
 struct vipi_mbox_header {
-	__u32 magic;	    /* guest writes VIPI_MAGIC before ENABLE */
-	__u32 poller_state; /* VMM: VIPI_POLLER_AWAKE / VIPI_POLLER_SLEEPING */
+	__u32 magic;	      /* guest writes VIPI_MAGIC before ENABLE */
+	__u32 poller_state;   /* VMM: VIPI_POLLER_AWAKE / VIPI_POLLER_SLEEPING */
 	__u64 poller_wakeups; /* VMM: times the poller woke from sleep */
 	__u64 poller_takes;   /* VMM: non-zero pending words taken */
 	__u32 reserved[10];
@@ -109,7 +109,7 @@ struct vipi_mbox {
 	struct vipi_mbox_slot slot[]; /* indexed by target APIC ID */
 };
 
-#define VIPI_MBOX_SIZE(nr_slots)                                                               \
+#define VIPI_MBOX_SIZE(nr_slots)                                                                   \
 	((__u64)sizeof(struct vipi_mbox_header) + (__u64)(nr_slots) * sizeof(struct vipi_mbox_slot))
 
 #ifdef __KERNEL__

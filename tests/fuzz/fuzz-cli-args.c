@@ -20,12 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned int v;
 	char **argv, **cmd;
 	int argc;
-	GOptionEntry entries[] = {
-		{ "cpus", 0, 0, G_OPTION_ARG_STRING, &cpus, "", "N" },
-		{ "mem", 0, 0, G_OPTION_ARG_STRING, &mem, "", "MiB" },
-		{ "flag", 'f', 0, G_OPTION_ARG_NONE, &flag, "", NULL },
-		{ NULL }
-	};
+	GOptionEntry entries[] = { { "cpus", 0, 0, G_OPTION_ARG_STRING, &cpus, "", "N" },
+				   { "mem", 0, 0, G_OPTION_ARG_STRING, &mem, "", "MiB" },
+				   { "flag", 'f', 0, G_OPTION_ARG_NONE, &flag, "", NULL },
+				   { NULL } };
 
 	memcpy(buf, data, size);
 	buf[size] = '\0';

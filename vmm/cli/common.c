@@ -37,8 +37,7 @@ bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, char ***cmd)
 	return true;
 }
 
-bool cli_uint(const char *opt, const char *s, unsigned int min, unsigned int max,
-	      unsigned int *out)
+bool cli_uint(const char *opt, const char *s, unsigned int min, unsigned int max, unsigned int *out)
 {
 	char *end;
 	unsigned long v;

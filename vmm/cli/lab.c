@@ -23,10 +23,10 @@ int cmd_lab(int argc, char **argv)
 	};
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_set_summary(ctx,
-		"Runs CMD on a machine with /dev/kvm: this host if it has one, else a\n"
-		"QEMU TCG machine with nested SVM and the host's files (exit counts\n"
-		"there are exact, timings emulated).");
+	g_option_context_set_summary(
+		ctx, "Runs CMD on a machine with /dev/kvm: this host if it has one, else a\n"
+		     "QEMU TCG machine with nested SVM and the host's files (exit counts\n"
+		     "there are exact, timings emulated).");
 	lab_config_init(&cfg);
 	if (!cli_parse(ctx, &argc, &argv, &cmd))
 		return VIPI_EXIT_USAGE;

@@ -31,15 +31,15 @@ static void log_line(const char *level, const char *fmt, va_list ap)
 	fprintf(stderr, "%s: %s%s\n", log_prefix, level, msg);
 }
 
-#define DEFINE_LOG(name, level, cond)                                                          \
-	void name(const char *fmt, ...)                                                        \
-	{                                                                                      \
-		va_list ap;                                                                    \
-		if (!(cond))                                                                   \
-			return;                                                                \
-		va_start(ap, fmt);                                                             \
-		log_line(level, fmt, ap);                                                      \
-		va_end(ap);                                                                    \
+#define DEFINE_LOG(name, level, cond)                                                              \
+	void name(const char *fmt, ...)                                                            \
+	{                                                                                          \
+		va_list ap;                                                                        \
+		if (!(cond))                                                                       \
+			return;                                                                    \
+		va_start(ap, fmt);                                                                 \
+		log_line(level, fmt, ap);                                                          \
+		va_end(ap);                                                                        \
 	}
 
 DEFINE_LOG(pr_err, "", true)

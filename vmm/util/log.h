@@ -20,7 +20,7 @@ void pr_debug(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
  * gets a budget of RATELIMIT_BURST lines per RATELIMIT_INTERVAL_US, and the
  * number it swallowed is reported when the next window opens.
  */
-#define RATELIMIT_BURST 10
+#define RATELIMIT_BURST	      10
 #define RATELIMIT_INTERVAL_US (5 * G_USEC_PER_SEC)
 
 struct ratelimit {
@@ -31,15 +31,15 @@ struct ratelimit {
 
 bool ratelimit_ok(struct ratelimit *rl, unsigned int *suppressed);
 
-#define pr_warn_ratelimited(fmt, ...)                                                          \
-	do {                                                                                   \
-		static struct ratelimit rl__;                                                  \
-		unsigned int missed__;                                                         \
-		if (ratelimit_ok(&rl__, &missed__)) {                                          \
-			if (missed__)                                                          \
-				pr_warn("(%u similar messages suppressed)", missed__);         \
-			pr_warn(fmt, ##__VA_ARGS__);                                           \
-		}                                                                              \
+#define pr_warn_ratelimited(fmt, ...)                                                              \
+	do {                                                                                       \
+		static struct ratelimit rl__;                                                      \
+		unsigned int missed__;                                                             \
+		if (ratelimit_ok(&rl__, &missed__)) {                                              \
+			if (missed__)                                                              \
+				pr_warn("(%u similar messages suppressed)", missed__);             \
+			pr_warn(fmt, ##__VA_ARGS__);                                               \
+		}                                                                                  \
 	} while (0)
 
 #endif
