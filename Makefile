@@ -11,7 +11,7 @@ SAN_FLAGS = -Dkit=false -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=fa
 	-Dbuildtype=debug -Dc_args='-fsanitize=fuzzer-no-link -fno-sanitize-recover=all'
 FUZZ_RUNS ?= 1000000
 
-.PHONY: all deps setup kit build san check bench fuzz format clean
+.PHONY: all deps setup kit build san check perf bench fuzz format clean
 
 all: build
 
@@ -33,6 +33,10 @@ san: deps
 
 check: build san
 	@scripts/check.sh $(BUILD) $(SAN)
+
+# Assertions on emulated time (boot ratio, idle poller CPU): a quiet machine.
+perf: build
+	@meson test -C $(BUILD) --no-rebuild --print-errorlogs --suite perf --num-processes 1
 
 # Each fuzz target for FUZZ_RUNS executions (default one million).
 fuzz: san

@@ -21,7 +21,7 @@ if [ -n "$san" ]; then
 		--suite unit --suite fuzz --logbase sanlog
 	logs="$logs $san/meson-logs/sanlog.json"
 fi
-meson test -C "$build" --no-rebuild --print-errorlogs --no-suite unit --num-processes 1 \
+meson test -C "$build" --no-rebuild --print-errorlogs --suite lab --num-processes 1 \
 	--logbase lablog
 logs="$logs $build/meson-logs/lablog.json"
 exec python3 "$(dirname "$0")/test-summary.py" $logs
