@@ -41,14 +41,6 @@ void nohz_report_clear(struct nohz_report *r)
 	g_clear_pointer(&r->command, g_free);
 }
 
-static const char *nohz_fmt(char *buf, size_t len, double v, int prec)
-{
-	if (isnan(v))
-		return "-";
-	snprintf(buf, len, "%.*f", prec, v);
-	return buf;
-}
-
 void nohz_report_print(const struct nohz_report *r, FILE *f)
 {
 	char a[32], b[32], c[32], d[32], e[32];
@@ -63,10 +55,10 @@ void nohz_report_print(const struct nohz_report *r, FILE *f)
 		const struct nohz_row *row = g_ptr_array_index(r->rows, i);
 
 		fprintf(f, "%-8s %-13s %4u %10s %10s %10s %12s\n", row->exits, row->config,
-			row->cpu, nohz_fmt(a, sizeof(a), row->exits_per_s, 1),
-			nohz_fmt(b, sizeof(b), row->local_timer_per_s, 1),
-			nohz_fmt(c, sizeof(c), row->kicks_per_s, 1),
-			nohz_fmt(d, sizeof(d), row->lost_cpu_ms_per_s, 2));
+			row->cpu, bench_fmt_num(a, sizeof(a), row->exits_per_s, 1),
+			bench_fmt_num(b, sizeof(b), row->local_timer_per_s, 1),
+			bench_fmt_num(c, sizeof(c), row->kicks_per_s, 1),
+			bench_fmt_num(d, sizeof(d), row->lost_cpu_ms_per_s, 2));
 	}
 	fprintf(f, "\nhousekeeping vCPU: exits to send the kicks (load window minus dry window)\n");
 	fprintf(f, "%-8s %-13s %8s %8s %10s %12s %10s\n", "exits-off", "config", "events", "kicks",
@@ -75,10 +67,11 @@ void nohz_report_print(const struct nohz_report *r, FILE *f)
 		const struct nohz_hk *hk = g_ptr_array_index(r->hk, i);
 
 		fprintf(f, "%-8s %-13s %8.0f %8s %10s %12s %10s%s\n", hk->exits, hk->config,
-			hk->events, nohz_fmt(a, sizeof(a), hk->kicks, 0),
-			nohz_fmt(b, sizeof(b), hk->send_exits, 0),
-			nohz_fmt(c, sizeof(c), hk->send_exits_per_kick, 3),
-			isnan(hk->reduction) ? "-" : nohz_fmt(e, sizeof(e), 100 * hk->reduction, 1),
+			hk->events, bench_fmt_num(a, sizeof(a), hk->kicks, 0),
+			bench_fmt_num(b, sizeof(b), hk->send_exits, 0),
+			bench_fmt_num(c, sizeof(c), hk->send_exits_per_kick, 3),
+			isnan(hk->reduction) ? "-"
+					     : bench_fmt_num(e, sizeof(e), 100 * hk->reduction, 1),
 			hk->lost ? "  LOST remote calls" : "");
 	}
 	if (r->partial)
@@ -151,12 +144,6 @@ char *nohz_report_json(const struct nohz_report *r)
 	return json_generator_to_data(gen, NULL);
 }
 
-static void nohz_csv_num(GString *s, double v)
-{
-	if (!isnan(v))
-		g_string_append_printf(s, "%.6g", v);
-}
-
 /* One line per isolated vCPU, with its configuration's housekeeping figures. */
 char *nohz_report_csv(const struct nohz_report *r)
 {
@@ -167,8 +154,13 @@ char *nohz_report_csv(const struct nohz_report *r)
 	for (guint i = 0; i < r->rows->len; i++) {
 		const struct nohz_row *row = g_ptr_array_index(r->rows, i);
 		const struct nohz_hk *hk = NULL;
-		double v[] = { row->window_s, row->exits_per_s, row->local_timer_per_s,
-			       row->kicks_per_s, row->lost_cpu_ms_per_s };
+		double v[] = { row->window_s,
+			       row->exits_per_s,
+			       row->local_timer_per_s,
+			       row->kicks_per_s,
+			       row->lost_cpu_ms_per_s,
+			       NAN,
+			       NAN };
 
 		for (guint k = 0; k < r->hk->len && !hk; k++) {
 			const struct nohz_hk *h = g_ptr_array_index(r->hk, k);
@@ -176,16 +168,15 @@ char *nohz_report_csv(const struct nohz_report *r)
 			if (!strcmp(h->exits, row->exits) && !strcmp(h->config, row->config))
 				hk = h;
 		}
-		g_string_append_printf(s, "%s,%s,%u", row->exits, row->config, row->cpu);
-		for (size_t k = 0; k < G_N_ELEMENTS(v); k++) {
-			g_string_append_c(s, ',');
-			nohz_csv_num(s, v[k]);
+		if (hk) {
+			v[5] = hk->send_exits_per_kick;
+			v[6] = hk->reduction;
 		}
-		g_string_append_c(s, ',');
-		nohz_csv_num(s, hk ? hk->send_exits_per_kick : NAN);
-		g_string_append_c(s, ',');
-		nohz_csv_num(s, hk ? hk->reduction : NAN);
-		g_string_append_c(s, '\n');
+		g_string_append_printf(s, "%s,%s,%u,", row->exits, row->config, row->cpu);
+		for (size_t k = 0; k < G_N_ELEMENTS(v); k++)
+			bench_csv_num(s, v[k]);
+		/* The last field's comma becomes the end of the line. */
+		s->str[s->len - 1] = '\n';
 	}
 	return g_string_free(s, FALSE);
 }

@@ -85,13 +85,13 @@ void bench_report_add_boot(struct bench_report *r, const char *vmm, double secon
 	g_ptr_array_add(r->boot, b);
 }
 
-/* "%.*f" or "-" for a missing figure. */
-static void report_num(char *buf, size_t len, double v, int prec)
+const char *bench_fmt_num(char *buf, size_t len, double v, int prec)
 {
 	if (isnan(v))
 		g_strlcpy(buf, "-", len);
 	else
 		g_snprintf(buf, len, "%.*f", prec, v);
+	return buf;
 }
 
 void bench_report_print(const struct bench_report *r, FILE *f)
@@ -109,20 +109,20 @@ void bench_report_print(const struct bench_report *r, FILE *f)
 
 		g_snprintf(k, sizeof(k), "%" G_GUINT64_FORMAT, row->kicks);
 		g_snprintf(l, sizeof(l), "%" G_GUINT64_FORMAT, row->lost);
-		report_num(se, sizeof(se), row->sender_exits_per_kick, 4);
-		report_num(re, sizeof(re), row->receiver_exits_per_kick, 4);
-		report_num(ue, sizeof(ue), row->userspace_exits_per_kick, 4);
-		report_num(sc, sizeof(sc), row->sender_cycles_per_kick, 0);
-		report_num(rt, sizeof(rt), row->roundtrip_cycles, 0);
-		report_num(kps, sizeof(kps), row->kicks_per_second, 0);
-		report_num(pc, sizeof(pc), row->poller_cpu_seconds, 3);
+		bench_fmt_num(se, sizeof(se), row->sender_exits_per_kick, 4);
+		bench_fmt_num(re, sizeof(re), row->receiver_exits_per_kick, 4);
+		bench_fmt_num(ue, sizeof(ue), row->userspace_exits_per_kick, 4);
+		bench_fmt_num(sc, sizeof(sc), row->sender_cycles_per_kick, 0);
+		bench_fmt_num(rt, sizeof(rt), row->roundtrip_cycles, 0);
+		bench_fmt_num(kps, sizeof(kps), row->kicks_per_second, 0);
+		bench_fmt_num(pc, sizeof(pc), row->poller_cpu_seconds, 3);
 		fprintf(f, fmt, row->vmm, row->method, row->scenario, k, l, se, re, ue, sc, rt, kps,
 			pc, row->partial ? " (partial)" : "");
 	}
 	for (guint i = 0; i < r->boot->len; i++) {
 		const struct bench_boot *b = g_ptr_array_index(r->boot, i);
 
-		report_num(se, sizeof(se), b->seconds, 2);
+		bench_fmt_num(se, sizeof(se), b->seconds, 2);
 		fprintf(f, "boot: %-5s %8s s%s%s\n", b->vmm, se, b->note ? "  " : "",
 			b->note ? b->note : "");
 	}
@@ -241,7 +241,7 @@ char *bench_report_json(const struct bench_report *r)
 	return json_generator_to_data(gen, NULL);
 }
 
-static void csv_num(GString *s, double v)
+void bench_csv_num(GString *s, double v)
 {
 	if (!isnan(v))
 		g_string_append_printf(s, "%.6g", v);
@@ -265,13 +265,13 @@ char *bench_report_csv(const struct bench_report *r)
 		g_string_append_printf(
 			s, "%s,%s,%s,%s,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",", r->host.kvm,
 			row->vmm, row->method, row->scenario, row->kicks, row->lost);
-		csv_num(s, row->sender_exits_per_kick);
-		csv_num(s, row->receiver_exits_per_kick);
-		csv_num(s, row->userspace_exits_per_kick);
-		csv_num(s, row->sender_cycles_per_kick);
-		csv_num(s, row->roundtrip_cycles);
-		csv_num(s, row->kicks_per_second);
-		csv_num(s, row->poller_cpu_seconds);
+		bench_csv_num(s, row->sender_exits_per_kick);
+		bench_csv_num(s, row->receiver_exits_per_kick);
+		bench_csv_num(s, row->userspace_exits_per_kick);
+		bench_csv_num(s, row->sender_cycles_per_kick);
+		bench_csv_num(s, row->roundtrip_cycles);
+		bench_csv_num(s, row->kicks_per_second);
+		bench_csv_num(s, row->poller_cpu_seconds);
 		g_string_append_printf(s, "%s,\"%s\"\n", row->partial ? "true" : "false", note);
 	}
 	return g_string_free(s, FALSE);

@@ -76,6 +76,10 @@ void bench_json_str(JsonBuilder *b, const char *name, const char *v);
 /* A name -> double * table as an object with sorted keys (stable diffs). */
 void bench_json_table(JsonBuilder *b, const char *name, GHashTable *t);
 void bench_json_host(JsonBuilder *b, const struct bench_host *h);
+/* "%.*f" of V into BUF, or "-" for a missing (NAN) figure; returns BUF. */
+const char *bench_fmt_num(char *buf, size_t len, double v, int prec);
+/* V as a CSV field ("%.6g", empty when NAN) followed by a comma. */
+void bench_csv_num(GString *s, double v);
 /* Writes TEXT to PATH through a temporary file and a rename; one error line. */
 bool bench_save(const char *path, const char *text);
 
