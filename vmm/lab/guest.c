@@ -134,6 +134,7 @@ int lab_guest_main(const char *dir)
 	pid_t child;
 
 	g_file_get_contents(cwdp, &cwd, NULL, NULL);
+	lab_pin_text();
 	if (!argv || !argv[0] || !env || out < 0 || err < 0) {
 		dprintf(err >= 0 ? err : 2, "vipi lab: job %s is incomplete\n", dir);
 		goto done;

@@ -118,6 +118,8 @@ static char **lab_qemu_argv(const struct lab_config *cfg, const struct lab_job *
 	ARG("-initrd"), ARG("%s/lab.cpio.gz", cfg->kit_dir);
 	ARG("-append"), ARG("console=ttyS0 quiet panic=-1 mitigations=off vipi.job=%s", job->dir);
 	ARG("-serial"), ARG("file:%s/console.log", job->dir);
+	/* For a machine that stops answering: its CPUs, read live (docs/lab.md). */
+	ARG("-monitor"), ARG("unix:%s/monitor.sock,server=on,wait=off", job->dir);
 	ARG("-virtfs"),
 		ARG("local,path=/,mount_tag=host,security_model=none,multidevs=remap,id=host");
 #undef ARG

@@ -55,5 +55,7 @@ int lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char 
 
 /* The side inside the lab machine: PID 1 after the init script's chroot. */
 int lab_guest_main(const char *jobdir);
+/* PID 1 of the lab machine: holds KVM's text-patching keys on (pin.c). */
+void lab_pin_text(void);
 
 #endif
