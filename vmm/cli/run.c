@@ -38,12 +38,12 @@ struct run_opts {
 	char *kernel, *initrd, *cpus, *mem, *append, *stats, *timeout, *pv_ipi, *lab;
 	char *vipi, *vipi_spin_us, *vipi_poller_cpu;
 	char *disable_exits, *halt_poll_ns;
-	gboolean timing, verbose;
+	gboolean timing, verbose, trace_exits;
 };
 
 struct run {
 	unsigned int ncpus, mem_mib, timeout_s;
-	bool pv_ipi, interactive;
+	bool pv_ipi, interactive, trace_exits;
 	struct exits_config exits;
 	char **cmd;
 	char *kernel, *initrd, *cmdline;
@@ -104,6 +104,8 @@ static int run_parse(int *argc, char ***argv, struct run_opts *o, char ***cmd, b
 		  "hlt,mwait,pause,cstate" },
 		{ "halt-poll-ns", 0, 0, G_OPTION_ARG_STRING, &o->halt_poll_ns,
 		  "KVM's halt-polling window for this VM (KVM_CAP_HALT_POLL)", "NS" },
+		{ "trace-exits", 0, 0, G_OPTION_ARG_NONE, &o->trace_exits,
+		  "count exits by reason and ICR writes per vCPU in tracefs (root)", NULL },
 		{ "timing", 0, 0, G_OPTION_ARG_NONE, &o->timing,
 		  "print the time to the guest command's start", NULL },
 		{ "lab", 0, 0, G_OPTION_ARG_STRING, &o->lab, "use the lab (default auto)",
@@ -187,6 +189,7 @@ static int run_config(struct run *r, const struct run_opts *o)
 	r->cmdline = o->append && *o->append ? g_strconcat(RUN_BASE_CMDLINE, " ", o->append, NULL)
 					     : g_strdup(RUN_BASE_CMDLINE);
 	r->stats_path = o->stats;
+	r->trace_exits = o->trace_exits;
 	return 0;
 }
 
@@ -248,7 +251,8 @@ static int run_start(struct run *r, bool verbose, bool timing)
 	struct vm_config vc = { .mem_bytes = (uint64_t)r->mem_mib << 20,
 				.ncpus = r->ncpus,
 				.pv_ipi = r->pv_ipi,
-				.exits = r->exits };
+				.exits = r->exits,
+				.trace_exits = r->trace_exits };
 	struct devices_config dc = {
 		/* With a command, the console only feeds the crash reason. */
 		.console_fd = r->interactive ? STDOUT_FILENO

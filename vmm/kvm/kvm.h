@@ -34,6 +34,7 @@ struct vcpu {
 	struct kvm_run *run;
 	struct vcpu_stats *stats; /* stats.c */
 	pthread_t thread;
+	pid_t tid; /* the thread's, once it runs: tracefs counts by it */
 	bool started;
 };
 
@@ -82,6 +83,10 @@ struct vm {
 	atomic_ulong exits[VM_EXIT_REASONS];
 	atomic_ulong exits_other;
 
+	/* trace.c: per-reason exit counts (--trace-exits), or why not */
+	struct vm_trace *trace;
+	char *trace_why;
+
 	/* stats.c */
 	GMutex stats_lock;
 	GPtrArray *snapshots;
@@ -93,6 +98,7 @@ struct vm_config {
 	unsigned int ncpus;
 	bool pv_ipi;
 	struct exits_config exits; /* --disable-exits, --halt-poll-ns */
+	bool trace_exits;	   /* count exits by reason in tracefs */
 };
 
 /* Creates the VM with its irqchip, PIT, RAM and vCPUs (not yet running). */

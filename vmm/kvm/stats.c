@@ -14,6 +14,7 @@
 #include "config.h"
 #include "kvm/kvm.h"
 #include "kvm/stats.h"
+#include "kvm/trace.h"
 #include "util/log.h"
 #include "util/status.h"
 
@@ -35,7 +36,8 @@ struct snapshot {
 	char *label;
 	double t_s;
 	unsigned int nr_vcpus;
-	uint64_t **values; /* per vCPU: the raw values block */
+	uint64_t **values;  /* per vCPU: the raw values block */
+	GHashTable **trace; /* per vCPU: trace.c's counts, or NULL */
 };
 
 static int stats_read_desc(struct vcpu *v, struct vcpu_stats *s, const struct kvm_stats_header *h)
@@ -144,6 +146,19 @@ bool stats_vcpu_get(struct vm *vm, unsigned int index, const char *name, uint64_
 	return true;
 }
 
+/* The tracefs counts of every vCPU now; NULL without --trace-exits. */
+static GHashTable **stats_trace_read(struct vm *vm)
+{
+	g_autofree pid_t *tids = NULL;
+
+	if (!vm->trace)
+		return NULL;
+	tids = g_new0(pid_t, vm->nr_vcpus);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		tids[i] = __atomic_load_n(&vm->vcpus[i].tid, __ATOMIC_ACQUIRE);
+	return trace_read(vm->trace, tids, vm->nr_vcpus);
+}
+
 void stats_snapshot_free(void *p)
 {
 	struct snapshot *s = p;
@@ -151,6 +166,7 @@ void stats_snapshot_free(void *p)
 	for (unsigned int i = 0; i < s->nr_vcpus; i++)
 		g_free(s->values[i]);
 	g_free(s->values);
+	trace_counts_free(s->trace, s->nr_vcpus);
 	g_free(s->label);
 	g_free(s);
 }
@@ -178,14 +194,37 @@ int stats_snapshot(struct vm *vm, const char *label)
 			return -EIO;
 		}
 	}
+	s->trace = stats_trace_read(vm);
 	g_mutex_lock(&vm->stats_lock);
 	g_ptr_array_add(vm->snapshots, s);
 	g_mutex_unlock(&vm->stats_lock);
 	return 0;
 }
 
-/* { "name": value or [values], ... } for one vCPU's values block. */
-static void stats_json_vcpu(JsonBuilder *b, struct vcpu_stats *s, const uint64_t *vals)
+/* TRACE's counts as members, in name order (the JSON reads the same each run). */
+static void stats_json_trace(JsonBuilder *b, GHashTable *trace)
+{
+	g_autofree gpointer *names = NULL;
+	guint n = 0;
+
+	if (!trace)
+		return;
+	names = g_hash_table_get_keys_as_array(trace, &n);
+	qsort(names, n, sizeof(*names), (int (*)(const void *, const void *))g_strcmp0);
+	for (guint i = 0; i < n; i++) {
+		g_autofree char *member = g_strdup_printf("trace_%s", (char *)names[i]);
+
+		json_builder_set_member_name(b, member);
+		json_builder_add_int_value(b, *(guint64 *)g_hash_table_lookup(trace, names[i]));
+	}
+}
+
+/*
+ * { "name": value or [values], ... } for one vCPU's values block, then the
+ * tracefs counts (trace_exits_<reason>, trace_icr_writes) if there are any.
+ */
+static void stats_json_vcpu(JsonBuilder *b, struct vcpu_stats *s, const uint64_t *vals,
+			    GHashTable *trace)
 {
 	json_builder_begin_object(b);
 	for (unsigned int i = 0; i < s->n; i++) {
@@ -201,6 +240,7 @@ static void stats_json_vcpu(JsonBuilder *b, struct vcpu_stats *s, const uint64_t
 			json_builder_add_int_value(b, (gint64)p[k]);
 		json_builder_end_array(b);
 	}
+	stats_json_trace(b, trace);
 	json_builder_end_object(b);
 }
 
@@ -280,7 +320,8 @@ static void stats_json_snapshots(JsonBuilder *b, struct vm *vm)
 		json_builder_set_member_name(b, "vcpus");
 		json_builder_begin_array(b);
 		for (unsigned int k = 0; k < s->nr_vcpus; k++)
-			stats_json_vcpu(b, vm->vcpus[k].stats, s->values[k]);
+			stats_json_vcpu(b, vm->vcpus[k].stats, s->values[k],
+					s->trace ? s->trace[k] : NULL);
 		json_builder_end_array(b);
 		json_builder_end_object(b);
 	}
@@ -321,9 +362,27 @@ static void stats_json_run(JsonBuilder *b, const struct stats_run_info *info)
 		json_builder_add_int_value(b, info->exits.halt_poll_ns);
 }
 
+/* "trace": whether the vCPU objects carry tracefs counts, and if not, why. */
+static void stats_json_trace_info(JsonBuilder *b, struct vm *vm)
+{
+	json_builder_set_member_name(b, "trace");
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "requested");
+	json_builder_add_boolean_value(b, vm->trace || vm->trace_why);
+	json_builder_set_member_name(b, "active");
+	json_builder_add_boolean_value(b, vm->trace != NULL);
+	json_builder_set_member_name(b, "why");
+	if (vm->trace_why)
+		json_builder_add_string_value(b, vm->trace_why);
+	else
+		json_builder_add_null_value(b);
+	json_builder_end_object(b);
+}
+
 static JsonNode *stats_json(struct vm *vm, const struct stats_run_info *info)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
+	GHashTable **trace = stats_trace_read(vm);
 	struct host_accel h;
 
 	host_accel_read(&h);
@@ -341,13 +400,14 @@ static JsonNode *stats_json(struct vm *vm, const struct stats_run_info *info)
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "userspace_exits");
 	stats_json_exits(b, vm);
+	stats_json_trace_info(b, vm);
 	json_builder_set_member_name(b, "vcpus");
 	json_builder_begin_array(b);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		g_autofree uint64_t *vals = stats_read_values(&vm->vcpus[i]);
 
 		if (vals)
-			stats_json_vcpu(b, vm->vcpus[i].stats, vals);
+			stats_json_vcpu(b, vm->vcpus[i].stats, vals, trace ? trace[i] : NULL);
 		else
 			json_builder_add_null_value(b);
 	}
@@ -355,6 +415,7 @@ static JsonNode *stats_json(struct vm *vm, const struct stats_run_info *info)
 	json_builder_set_member_name(b, "snapshots");
 	stats_json_snapshots(b, vm);
 	json_builder_end_object(b);
+	trace_counts_free(trace, vm->nr_vcpus);
 	return json_builder_get_root(b);
 }
 

@@ -15,6 +15,7 @@
 #include "kvm/exits.h"
 #include "kvm/kvm.h"
 #include "kvm/stats.h"
+#include "kvm/trace.h"
 #include "util/log.h"
 #include "util/status.h"
 
@@ -284,6 +285,14 @@ static int vm_check_cpus(int kvm_fd, unsigned int ncpus)
 	return 0;
 }
 
+/* --trace-exits is best effort: without tracefs the run goes on, and says so. */
+static void vm_trace_open(struct vm *vm)
+{
+	vm->trace = trace_open(&vm->trace_why);
+	if (!vm->trace)
+		pr_warn("--trace-exits: no exits by reason: %s", vm->trace_why);
+}
+
 int vm_create(const struct vm_config *cfg, struct vm **out)
 {
 	g_autofree struct kvm_cpuid2 *cpuid = NULL;
@@ -325,6 +334,8 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	if (r)
 		return vm_fail("guest RAM", -r);
 	vm_routing_init(vm);
+	if (cfg->trace_exits)
+		vm_trace_open(vm);
 
 	r = vm_get_supported_cpuid(vm, &cpuid);
 	if (r)
@@ -385,6 +396,8 @@ void vm_destroy(struct vm *vm)
 	if (vm->end_efd >= 0)
 		close(vm->end_efd);
 	io_fini(vm);
+	trace_close(vm->trace);
+	g_free(vm->trace_why);
 	g_ptr_array_free(vm->snapshots, TRUE);
 	g_free(vm->routing);
 	g_free(vm->end_reason);
