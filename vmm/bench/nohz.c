@@ -127,6 +127,21 @@ static double nohz_kicks(const struct nohz_window *w, double *wall_s)
 	return sum;
 }
 
+/* tracefs' exits by reason (vipi run --trace-exits), where it had them. */
+static void nohz_row_trace(GHashTable *kinds, GPtrArray *delta, unsigned int cpu, double s)
+{
+	GHashTable *t = delta && cpu < delta->len ? g_ptr_array_index(delta, cpu) : NULL;
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (!t)
+		return;
+	g_hash_table_iter_init(&it, t);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		if (g_str_has_prefix(k, "trace_"))
+			bench_row_set_stat(kinds, k, *(guint64 *)v / s);
+}
+
 static struct nohz_row *nohz_row(const char *exits, const struct nohz_window *w, GHashTable *c)
 {
 	struct nohz_row *row = g_new0(struct nohz_row, 1);
@@ -141,13 +156,29 @@ static struct nohz_row *nohz_row(const char *exits, const struct nohz_window *w,
 	row->exits_by_kind = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (const char *const *k = nohz_kinds; *k; k++)
 		bench_row_set_stat(row->exits_by_kind, *k, nohz_stat(w->delta, cpu, *k) / s);
+	nohz_row_trace(row->exits_by_kind, w->delta, cpu, s);
 	row->local_timer_per_s = nohz_num(c, "loc") / s;
 	row->kicks_per_s = (nohz_num(c, "cal") + nohz_num(c, "res")) / s;
 	row->lost_cpu_ms_per_s = (nohz_num(c, "wall_ns") - nohz_num(c, "run_ns")) / 1e6 / s;
 	return row;
 }
 
-/* The housekeeping figures of CONFIG: the load window minus the dry one. */
+/* vCPU 0's STAT over the load window minus the dry window's, scaled. */
+static double nohz_hk_stat(const struct nohz_window *load, const struct nohz_window *dry,
+			   double scale, const char *stat)
+{
+	return nohz_stat(load->delta, 0, stat) - nohz_stat(dry->delta, 0, stat) * scale;
+}
+
+/*
+ * The housekeeping figures of CONFIG: the load window minus the dry one.
+ * The exits that send an IPI are counted by path, each exactly: x2APIC ICR
+ * writes (tracefs), PV IPI hypercalls and PIO exits (the vipi doorbell);
+ * the dry window takes out what the loop itself does (the phase marks are
+ * one PIO exit each in both). Without tracefs only the difference of all
+ * exits is left, scaled to the load window's length, which timer and idle
+ * exits blur.
+ */
 static struct nohz_hk *nohz_hk(const char *exits, const struct nohz_window *load,
 			       const struct nohz_window *dry)
 {
@@ -160,8 +191,13 @@ static struct nohz_hk *nohz_hk(const char *exits, const struct nohz_window *load
 	hk->events = nohz_num(load->gen, "dep_kicks") + nohz_num(load->gen, "csd_sent") +
 		     nohz_num(load->gen, "wakeups");
 	hk->kicks = kicks_load - kicks_dry * scale;
-	hk->send_exits =
-		nohz_stat(load->delta, 0, "exits") - nohz_stat(dry->delta, 0, "exits") * scale;
+	/* Per-window counts (the marks' own PIO), not rates: subtracted unscaled. */
+	hk->icr_writes = nohz_hk_stat(load, dry, 1, "trace_icr_writes");
+	hk->hypercalls = nohz_hk_stat(load, dry, 1, "hypercalls");
+	hk->pio = nohz_hk_stat(load, dry, 1, "io_exits");
+	hk->by_path = !isnan(hk->icr_writes);
+	hk->send_exits = hk->by_path ? hk->icr_writes + hk->hypercalls + hk->pio
+				     : nohz_hk_stat(load, dry, scale, "exits");
 	hk->send_exits_per_kick = hk->kicks > 0 ? hk->send_exits / hk->kicks : NAN;
 	hk->reduction = NAN;
 	hk->lost = nohz_num(load->gen, "csd_done") != nohz_num(load->gen, "csd_sent");
@@ -213,6 +249,7 @@ static char **nohz_argv(const struct vrun *run, const char *script, const char *
 	ARG("--timeout"), ARG("%u", run->o->timeout_s);
 	ARG("--append"), ARG("nohz_full=1-%u rcu_nocbs=1-%u", NOHZ_VCPUS - 1, NOHZ_VCPUS - 1);
 	ARG("--vipi-spin-us"), ARG("%u", NOHZ_POLLER_SPIN_US);
+	ARG("--trace-exits");
 	if (strcmp(exits, "none"))
 		ARG("--disable-exits"), ARG("%s", exits);
 	if (a->halt_poll_ns)

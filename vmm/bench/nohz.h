@@ -47,7 +47,11 @@ struct nohz_hk {
 	char *exits, *config;
 	double events;	   /* generator events sent in the load window */
 	double kicks;	   /* delivered on isolated CPUs: load minus dry */
-	double send_exits; /* its exits: load minus dry */
+	double icr_writes; /* x2APIC ICR write exits: load minus dry (tracefs) */
+	double hypercalls; /* PV IPI hypercalls */
+	double pio;	   /* PIO exits (vipi doorbells) */
+	bool by_path;	   /* send_exits is the sum of the three above */
+	double send_exits; /* else: all its exits, load minus dry */
 	double send_exits_per_kick;
 	double reduction; /* 1 - this / absent's, same exits setting */
 	bool lost;	  /* a remote call never ran */

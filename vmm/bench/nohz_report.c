@@ -60,15 +60,21 @@ void nohz_report_print(const struct nohz_report *r, FILE *f)
 			bench_fmt_num(c, sizeof(c), row->kicks_per_s, 1),
 			bench_fmt_num(d, sizeof(d), row->lost_cpu_ms_per_s, 2));
 	}
-	fprintf(f, "\nhousekeeping vCPU: exits to send the kicks (load window minus dry window)\n");
-	fprintf(f, "%-8s %-13s %8s %8s %10s %12s %10s\n", "exits-off", "config", "events", "kicks",
-		"send-exits", "exits/kick", "reduction");
+	fprintf(f, "\nhousekeeping vCPU: exits to send the kicks (load window minus dry window;\n"
+		   "send-exits = ICR writes + PV IPI hypercalls + PIO, or all exits where marked "
+		   "*)\n");
+	fprintf(f, "%-8s %-13s %8s %8s %8s %8s %8s %10s %12s %10s\n", "exits-off", "config",
+		"events", "kicks", "icr", "hcall", "pio", "send-exits", "exits/kick", "reduction");
 	for (guint i = 0; i < r->hk->len; i++) {
 		const struct nohz_hk *hk = g_ptr_array_index(r->hk, i);
+		char g[32], h[32], k[32];
 
-		fprintf(f, "%-8s %-13s %8.0f %8s %10s %12s %10s%s\n", hk->exits, hk->config,
-			hk->events, bench_fmt_num(a, sizeof(a), hk->kicks, 0),
-			bench_fmt_num(b, sizeof(b), hk->send_exits, 0),
+		fprintf(f, "%-8s %-13s %8.0f %8s %8s %8s %8s %9s%s %12s %10s%s\n", hk->exits,
+			hk->config, hk->events, bench_fmt_num(a, sizeof(a), hk->kicks, 0),
+			bench_fmt_num(g, sizeof(g), hk->icr_writes, 0),
+			bench_fmt_num(h, sizeof(h), hk->hypercalls, 0),
+			bench_fmt_num(k, sizeof(k), hk->pio, 0),
+			bench_fmt_num(b, sizeof(b), hk->send_exits, 0), hk->by_path ? " " : "*",
 			bench_fmt_num(c, sizeof(c), hk->send_exits_per_kick, 3),
 			isnan(hk->reduction) ? "-"
 					     : bench_fmt_num(e, sizeof(e), 100 * hk->reduction, 1),
@@ -100,6 +106,11 @@ static void nohz_json_hk(JsonBuilder *b, const struct nohz_hk *hk)
 	bench_json_str(b, "config", hk->config);
 	bench_json_num(b, "events", hk->events);
 	bench_json_num(b, "kicks_delivered", hk->kicks);
+	bench_json_str(b, "send_exits_method",
+		       hk->by_path ? "icr_writes+hypercalls+pio" : "all_exits_difference");
+	bench_json_num(b, "send_icr_writes", hk->icr_writes);
+	bench_json_num(b, "send_hypercalls", hk->hypercalls);
+	bench_json_num(b, "send_pio", hk->pio);
 	bench_json_num(b, "send_exits", hk->send_exits);
 	bench_json_num(b, "send_exits_per_kick", hk->send_exits_per_kick);
 	bench_json_num(b, "reduction_vs_absent", hk->reduction);
