@@ -11,7 +11,7 @@ echo "status=$?"
 echo "cmdline=$("$vipi" run --lab never --append foo=bar -- cat /proc/cmdline)"
 "$vipi" run --lab never --cpus 2 --trace-exits --stats "$dir/s.json" -- true
 echo "stats_status=$?"
-echo "trace_instances=$(ls /sys/kernel/tracing/instances | grep -c '^vipi-')"
+echo "trace_instances=$(ls /sys/kernel/tracing/instances | grep -c '^vipi-[0-9]')"
 "$vipi" run --lab never --append rdinit=/nonexistent -- true 2>"$dir/panic.err"
 echo "panic_status=$?"
 /usr/bin/time -f "rss_kib=%M" -o "$dir/rss" "$vipi" run --lab never --mem 128 -- true
