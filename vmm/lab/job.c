@@ -142,7 +142,7 @@ void lab_job_destroy(struct lab_job *job)
 {
 	static const char *const files[] = { "exe",	 "argv",	"env",	  "cwd",
 					     "stdout",	 "stderr",	"status", "status.tmp",
-					     "qemu.log", "console.log", "signal" };
+					     "qemu.log", "console.log", "signal", "monitor.sock" };
 	GDir *d;
 
 	if (job->out_fd >= 0)
