@@ -95,16 +95,31 @@ static GHashTable *phase_vcpu(GPtrArray *a, guint i)
 	return a && i < a->len ? g_ptr_array_index(a, i) : NULL;
 }
 
+static void phase_copy_stat(GHashTable *dst, GHashTable *delta, GHashTable *calib,
+			    const char *name)
+{
+	g_autofree char *cname = g_strdup_printf("calibration_%s", name);
+
+	if (delta && g_hash_table_contains(delta, name))
+		bench_row_set_stat(dst, name, phase_get(delta, name));
+	if (calib && g_hash_table_contains(calib, name))
+		bench_row_set_stat(dst, cname, phase_get(calib, name));
+}
+
+/* KVM's counters above, then tracefs' exits by reason where the run had them. */
 static void phase_copy_stats(GHashTable *dst, GHashTable *delta, GHashTable *calib)
 {
-	for (const char *const *s = phase_stats; *s; s++) {
-		g_autofree char *cname = g_strdup_printf("calibration_%s", *s);
+	GHashTableIter it;
+	gpointer k;
 
-		if (delta && g_hash_table_contains(delta, *s))
-			bench_row_set_stat(dst, *s, phase_get(delta, *s));
-		if (calib && g_hash_table_contains(calib, *s))
-			bench_row_set_stat(dst, cname, phase_get(calib, *s));
-	}
+	for (const char *const *s = phase_stats; *s; s++)
+		phase_copy_stat(dst, delta, calib, *s);
+	if (!delta)
+		return;
+	g_hash_table_iter_init(&it, delta);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		if (g_str_has_prefix(k, "trace_"))
+			phase_copy_stat(dst, delta, calib, k);
 }
 
 static double phase_userspace(GPtrArray *delta, const char *const *names)

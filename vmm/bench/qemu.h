@@ -20,6 +20,7 @@ struct bench_opts {
 	char **methods;
 	char **scenarios;
 	unsigned int timeout_s;	     /* per guest run */
+	bool trace_exits;	     /* vipi rows: exits by reason (vipi run --trace-exits) */
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
 };
 

@@ -40,6 +40,8 @@ static char **vipi_argv(const struct vrun *run, const char *script)
 	ARG("--mem"), ARG("%u", BENCH_GUEST_MIB);
 	ARG("--stats"), ARG("%s", run->stats);
 	ARG("--timeout"), ARG("%u", o->timeout_s);
+	if (o->trace_exits)
+		ARG("--trace-exits");
 	ARG("--"), ARG("sh"), ARG("-c"), ARG("%s", script), ARG("vipi-bench");
 	ARG("%u", o->kicks), ARG("%s", methods), ARG("%s", scenarios), ARG("%u", o->roundtrips);
 #undef ARG
