@@ -95,8 +95,7 @@ static GHashTable *phase_vcpu(GPtrArray *a, guint i)
 	return a && i < a->len ? g_ptr_array_index(a, i) : NULL;
 }
 
-static void phase_copy_stat(GHashTable *dst, GHashTable *delta, GHashTable *calib,
-			    const char *name)
+static void phase_copy_stat(GHashTable *dst, GHashTable *delta, GHashTable *calib, const char *name)
 {
 	g_autofree char *cname = g_strdup_printf("calibration_%s", name);
 
