@@ -127,6 +127,7 @@ int lab_guest_main(const char *dir)
 	g_auto(GStrv) argv = guest_read_vec(dir, "argv");
 	g_auto(GStrv) env = guest_read_vec(dir, "env");
 	g_autofree char *cwdp = g_build_filename(dir, "cwd", NULL);
+	g_autofree char *startp = g_build_filename(dir, "started", NULL);
 	g_autofree char *cwd = NULL;
 	int out = guest_open_out(dir, "stdout");
 	int err = guest_open_out(dir, "stderr");
@@ -135,6 +136,8 @@ int lab_guest_main(const char *dir)
 
 	g_file_get_contents(cwdp, &cwd, NULL, NULL);
 	lab_pin_text();
+	/* The host's sign that this machine booted (lab.c retries one that did not). */
+	g_file_set_contents(startp, "", 0, NULL);
 	if (!argv || !argv[0] || !env || out < 0 || err < 0) {
 		dprintf(err >= 0 ? err : 2, "vipi lab: job %s is incomplete\n", dir);
 		goto done;

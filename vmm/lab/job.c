@@ -112,6 +112,13 @@ bool lab_job_status(struct lab_job *job, int *status)
 	return true;
 }
 
+bool lab_job_started(struct lab_job *job)
+{
+	g_autofree char *p = g_build_filename(job->dir, "started", NULL);
+
+	return g_file_test(p, G_FILE_TEST_EXISTS);
+}
+
 bool lab_job_signal(struct lab_job *job, int sig)
 {
 	g_autofree char *p = g_build_filename(job->dir, "signal", NULL);
@@ -142,7 +149,8 @@ void lab_job_destroy(struct lab_job *job)
 {
 	static const char *const files[] = { "exe",	 "argv",	"env",	  "cwd",
 					     "stdout",	 "stderr",	"status", "status.tmp",
-					     "qemu.log", "console.log", "signal", "monitor.sock" };
+					     "qemu.log", "console.log", "signal", "monitor.sock",
+					     "started" };
 	GDir *d;
 
 	if (job->out_fd >= 0)

@@ -28,6 +28,8 @@ void lab_job_pump(struct lab_job *job);
 bool lab_job_status(struct lab_job *job, int *status);
 /* Asks the guest side to send SIG to the command; false when it cannot. */
 bool lab_job_signal(struct lab_job *job, int sig);
+/* Whether lab-guest has started the command (JOBDIR/started). */
+bool lab_job_started(struct lab_job *job);
 /* The last non-empty line of one of the job's files, or NULL. */
 char *lab_job_tail(struct lab_job *job, const char *name);
 void lab_job_destroy(struct lab_job *job);
