@@ -302,19 +302,31 @@ static GStrv qemu_methods(const struct bench_opts *o)
 	return g_strv_builder_end(b);
 }
 
-static void qemu_reap(GPid pid, gint64 grace_us)
+/* Waits up to GRACE_US for QEMU, then kills it; returns its wait status. */
+static int qemu_reap(GPid pid, gint64 grace_us)
 {
 	gint64 end = g_get_monotonic_time() + grace_us;
-	int status;
+	int status = 0;
 
 	while (waitpid(pid, &status, WNOHANG) == 0) {
 		if (g_get_monotonic_time() >= end) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			return;
+			return -1; /* we killed it */
 		}
 		g_usleep(20000);
 	}
+	return status;
+}
+
+/* How QEMU ended, for the error line of a run cut short. */
+static char *qemu_describe_exit(int status)
+{
+	if (status < 0)
+		return g_strdup("still running (killed)");
+	if (WIFSIGNALED(status))
+		return g_strdup_printf("killed by signal %d", WTERMSIG(status));
+	return g_strdup_printf("exited with status %d", WEXITSTATUS(status));
 }
 
 static bool qemu_spawn(const struct bench_opts *o, char **argv, GPid *pid)
@@ -368,11 +380,18 @@ bool qemu_bench_ipi(const struct bench_opts *o, struct bench_report *r)
 
 		g_autofree char *con = g_build_filename(o->workdir, "console.log", NULL);
 		g_autofree char *ctext = NULL;
+		g_autofree char *how = NULL;
 
+		/* Its own end first: a QEMU that closed the handshake and died says how. */
+		if (!exited) {
+			how = qemu_describe_exit(qemu_reap(pid, G_USEC_PER_SEC));
+			exited = true;
+		}
 		g_file_get_contents(log, &text, NULL, NULL);
 		g_file_get_contents(con, &ctext, NULL, NULL);
-		pr_err("bench: qemu: %s%s%s", err ? err->message : "failed",
-		       text && *text ? "; QEMU said: " : "", text ? g_strstrip(text) : "");
+		pr_err("bench: qemu: %s%s%s%s%s", err ? err->message : "failed",
+		       how ? "; QEMU " : "", how ? how : "", text && *text ? "; QEMU said: " : "",
+		       text ? g_strstrip(text) : "");
 		if (ctext && *ctext)
 			pr_err("bench: qemu: guest console ends: %s",
 			       g_strstrip(ctext) + MAX(0, (int)strlen(g_strstrip(ctext)) - 300));
