@@ -84,25 +84,25 @@ static const struct trace_reason trace_vmx[] = {
 
 char *trace_exit_name(unsigned int isa, unsigned int reason)
 {
-	const struct trace_reason *t = isa == TRACE_ISA_SVM ? trace_svm : trace_vmx;
-	size_t n = isa == TRACE_ISA_SVM ? G_N_ELEMENTS(trace_svm) : G_N_ELEMENTS(trace_vmx);
+	bool svm = isa == TRACE_ISA_SVM;
+	const struct trace_reason *t = svm ? trace_svm : trace_vmx;
+	size_t n = svm ? G_N_ELEMENTS(trace_svm) : G_N_ELEMENTS(trace_vmx);
 
+	if (!svm && isa != TRACE_ISA_VMX)
+		return g_strdup_printf("exits_isa%u_0x%x", isa, reason);
 	/* VMX reports the full exit reason; the basic reason is its low 16 bits. */
-	if (isa == TRACE_ISA_VMX)
+	if (!svm)
 		reason &= 0xffff;
 	/* SVM's ranges: CR and DR reads and writes, then exceptions by vector. */
-	if (isa == TRACE_ISA_SVM && reason < 0x40)
+	if (svm && reason < 0x40)
 		return g_strdup_printf("exits_%s_%s%u", reason & 0x10 ? "write" : "read",
 				       reason & 0x20 ? "dr" : "cr", reason & 0xf);
-	if (isa == TRACE_ISA_SVM && reason < 0x60)
+	if (svm && reason < 0x60)
 		return g_strdup_printf("exits_excp_%u", reason - 0x40);
-	for (size_t i = 0; (isa == TRACE_ISA_SVM || isa == TRACE_ISA_VMX) && i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		if (t[i].code == reason)
 			return g_strdup_printf("exits_%s", t[i].name);
-	if (isa == TRACE_ISA_SVM || isa == TRACE_ISA_VMX)
-		return g_strdup_printf("exits_%s_0x%x", isa == TRACE_ISA_SVM ? "svm" : "vmx",
-				       reason);
-	return g_strdup_printf("exits_isa%u_0x%x", isa, reason);
+	return g_strdup_printf("exits_%s_0x%x", svm ? "svm" : "vmx", reason);
 }
 
 static char *trace_exit_entry(GHashTable *keys)
