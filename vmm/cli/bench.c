@@ -314,17 +314,23 @@ int cmd_bench(int argc, char **argv)
 	struct bench_args a = { 0 };
 	struct bench_plan p = { 0 };
 	enum lab_mode mode = LAB_AUTO;
+	g_autofree char *why = NULL;
 	int ret = VIPI_EXIT_USAGE;
+	bool in_lab;
 	int orig_argc = argc;
 	g_autofree char **orig_argv = g_memdup2(argv, sizeof(char *) * (argc + 1));
 
 	if (!bench_parse(&argc, &argv, &a) || !bench_plan(&a, &p) ||
 	    (a.lab && !lab_mode_parse(a.lab, &mode)))
 		goto out;
-	if (lab_wanted(mode)) {
+	ret = cli_place(mode, &in_lab, &why);
+	if (ret)
+		goto out;
+	if (in_lab) {
 		struct lab_config cfg;
 
 		lab_config_init(&cfg);
+		cfg.why = why;
 		cfg.cpus = BENCH_LAB_CPUS;
 		cfg.mem_mib = BENCH_LAB_MIB;
 		/* SIGINT/SIGTERM reach the bench inside, which writes a partial report. */

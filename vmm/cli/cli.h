@@ -5,6 +5,8 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "lab/lab.h"
+
 /* Each takes argv with argv[0] = its own name and returns vipi's exit status. */
 int cmd_run(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
@@ -28,5 +30,12 @@ bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, char ***cmd);
 /* Parses an unsigned in [min, max]; one error line naming OPT otherwise. */
 bool cli_uint(const char *opt, const char *s, unsigned int min, unsigned int max,
 	      unsigned int *out);
+
+/*
+ * Where this command's guests run under --lab MODE (lab_place()): 0 with
+ * *IN_LAB set, or the exit status after one line on why they cannot run
+ * at all. *WHY (g_free) says why the lab was chosen.
+ */
+int cli_place(enum lab_mode mode, bool *in_lab, char **why);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "util/log.h"
+#include "util/status.h"
 
 bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, char ***cmd)
 {
@@ -57,4 +58,15 @@ bool cli_uint(const char *opt, const char *s, unsigned int min, unsigned int max
 bad:
 	pr_err("%s needs a whole number, not '%s'", opt, s ? s : "");
 	return false;
+}
+
+int cli_place(enum lab_mode mode, bool *in_lab, char **why)
+{
+	enum lab_place place = lab_place(mode, why);
+
+	*in_lab = place == LAB_PLACE_LAB;
+	if (place == LAB_PLACE_HOST || place == LAB_PLACE_LAB)
+		return 0;
+	pr_err("%s", *why);
+	return place == LAB_PLACE_NOPERM ? VIPI_EXIT_NOPERM : VIPI_EXIT_UNAVAILABLE;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* vipi lab [--cpus N] [--mem MiB] [--timeout S] -- CMD [ARGS...] */
 #include "cli/cli.h"
+#include "kvm/hostkvm.h"
 #include "lab/lab.h"
 #include "util/log.h"
 #include "util/status.h"
@@ -10,6 +11,7 @@ int cmd_lab(int argc, char **argv)
 	g_autoptr(GOptionContext) ctx = g_option_context_new("-- CMD [ARGS...]");
 	g_autofree char *cpus = NULL, *mem = NULL, *timeout = NULL, *kit = NULL;
 	gboolean quiet = FALSE;
+	g_autofree char *why = NULL;
 	struct lab_config cfg;
 	char **cmd;
 	GOptionEntry entries[] = {
@@ -24,9 +26,9 @@ int cmd_lab(int argc, char **argv)
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_summary(
-		ctx, "Runs CMD on a machine with /dev/kvm: this host if it has one, else a\n"
-		     "QEMU TCG machine with nested SVM and the host's files (exit counts\n"
-		     "there are exact, timings emulated).");
+		ctx, "Runs CMD on a machine with a /dev/kvm that runs PC guests: this host\n"
+		     "if its own does, else a QEMU TCG machine with nested SVM and the\n"
+		     "host's files (exit counts there are exact, timings emulated).");
 	lab_config_init(&cfg);
 	if (!cli_parse(ctx, &argc, &argv, &cmd))
 		return VIPI_EXIT_USAGE;
@@ -43,6 +45,10 @@ int cmd_lab(int argc, char **argv)
 	if (kit)
 		cfg.kit_dir = kit;
 	cfg.quiet = quiet;
+	/* Inside a lab machine the command stays there: one lab, not two. */
+	if (lab_machine() || hostkvm_check(&why) == HOSTKVM_USABLE)
+		return lab_run_here(cmd);
+	cfg.why = why;
 	return lab_run(&cfg, cmd);
 }
 

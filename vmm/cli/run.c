@@ -193,11 +193,12 @@ static int run_config(struct run *r, const struct run_opts *o)
 	return 0;
 }
 
-static int run_in_lab(const struct run *r, int argc, char **argv)
+static int run_in_lab(const struct run *r, const char *why, int argc, char **argv)
 {
 	struct lab_config cfg;
 
 	lab_config_init(&cfg);
+	cfg.why = why;
 	cfg.cpus = MIN(r->ncpus + 1, LAB_MAX_CPUS);
 	cfg.mem_mib = MIN(r->mem_mib + 1024, LAB_MAX_MEM_MIB);
 	if (r->timeout_s)
@@ -474,6 +475,8 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { 0 };
 	struct run r = { .t0_us = g_get_monotonic_time(), .sig_fd = -1 };
 	enum lab_mode mode = LAB_AUTO;
+	g_autofree char *why = NULL;
+	bool in_lab;
 	int ret;
 
 	log_set_verbose(false);
@@ -485,8 +488,11 @@ int cmd_run(int argc, char **argv)
 	ret = run_check_files(&r);
 	if (ret)
 		goto out;
-	if (lab_wanted(mode)) {
-		ret = run_in_lab(&r, g_strv_length(orig), orig);
+	ret = cli_place(mode, &in_lab, &why);
+	if (ret)
+		goto out;
+	if (in_lab) {
+		ret = run_in_lab(&r, why, g_strv_length(orig), orig);
 		goto out;
 	}
 	r.interactive = !r.cmd;

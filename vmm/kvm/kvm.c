@@ -64,6 +64,24 @@ int kvm_open(void)
 	return fd;
 }
 
+int kvm_get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out)
+{
+	/* The kernel says E2BIG until the array is large enough. */
+	for (unsigned int n = 64; n <= 4096; n *= 2) {
+		struct kvm_cpuid2 *c = g_malloc0(sizeof(*c) + n * sizeof(c->entries[0]));
+
+		c->nent = n;
+		if (!ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c)) {
+			*out = c;
+			return 0;
+		}
+		g_free(c);
+		if (errno != E2BIG)
+			return -errno;
+	}
+	return -E2BIG;
+}
+
 const char *kvm_exit_name(unsigned int reason)
 {
 	static const char *const names[] = {

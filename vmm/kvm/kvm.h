@@ -19,6 +19,8 @@
 int kvm_open(void);
 /* KVM_CHECK_EXTENSION on FD; <= 0 means absent. */
 int kvm_check_cap(int fd, long cap);
+/* KVM_GET_SUPPORTED_CPUID, sized as it needs (g_free *OUT); 0 or -errno. */
+int kvm_get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out);
 
 struct vm_slot {
 	uint64_t gpa;

@@ -17,7 +17,7 @@
 #include "util/log.h"
 #include "util/status.h"
 
-static int stats_read_desc(struct vcpu *v, struct vcpu_stats *s, const struct kvm_stats_header *h)
+static int stats_read_desc(int fd, struct vcpu_stats *s, const struct kvm_stats_header *h)
 {
 	size_t one = sizeof(struct kvm_stats_desc) + h->name_size;
 	g_autofree uint8_t *buf = NULL;
@@ -25,8 +25,7 @@ static int stats_read_desc(struct vcpu *v, struct vcpu_stats *s, const struct kv
 	if (!h->num_desc || h->num_desc > 4096 || !h->name_size || h->name_size > 256)
 		return -EINVAL;
 	buf = g_malloc(one * h->num_desc);
-	if (pread(v->stats_fd, buf, one * h->num_desc, h->desc_offset) !=
-	    (ssize_t)(one * h->num_desc))
+	if (pread(fd, buf, one * h->num_desc, h->desc_offset) != (ssize_t)(one * h->num_desc))
 		return -EIO;
 	s->d = g_new0(struct stat_desc, h->num_desc);
 	for (unsigned int i = 0; i < h->num_desc; i++) {
@@ -61,7 +60,7 @@ int stats_vcpu_init(struct vcpu *v)
 		pr_err("vCPU %u: cannot read the stats header", v->index);
 		return VIPI_EXIT_OSERR;
 	}
-	r = stats_read_desc(v, s, &h);
+	r = stats_read_desc(v->stats_fd, s, &h);
 	if (r) {
 		pr_err("vCPU %u: bad stats descriptors: %s", v->index, g_strerror(-r));
 		return VIPI_EXIT_OSERR;
@@ -69,19 +68,21 @@ int stats_vcpu_init(struct vcpu *v)
 	return 0;
 }
 
+static void stats_free(struct vcpu_stats *s)
+{
+	for (unsigned int i = 0; s && i < s->n; i++)
+		g_free(s->d[i].name);
+	if (s)
+		g_free(s->d);
+	g_free(s);
+}
+
 void stats_vcpu_fini(struct vcpu *v)
 {
-	struct vcpu_stats *s = v->stats;
-
 	if (v->stats_fd >= 0)
 		close(v->stats_fd);
 	v->stats_fd = -1;
-	if (!s)
-		return;
-	for (unsigned int i = 0; i < s->n; i++)
-		g_free(s->d[i].name);
-	g_free(s->d);
-	g_free(s);
+	stats_free(v->stats);
 	v->stats = NULL;
 }
 
@@ -106,6 +107,24 @@ static const struct stat_desc *stats_find(struct vcpu_stats *s, const char *name
 		if (!strcmp(s->d[i].name, name))
 			return &s->d[i];
 	return NULL;
+}
+
+int stats_fd_get(int stats_fd, const char *name, uint64_t *value)
+{
+	struct vcpu_stats *s = g_new0(struct vcpu_stats, 1);
+	const struct stat_desc *d;
+	struct kvm_stats_header h;
+	int r = -EIO;
+
+	if (pread(stats_fd, &h, sizeof(h), 0) == sizeof(h))
+		r = stats_read_desc(stats_fd, s, &h);
+	d = r ? NULL : stats_find(s, name);
+	if (!r && !d)
+		r = -ENOENT;
+	if (d && pread(stats_fd, value, 8, s->data_offset + d->offset) != 8)
+		r = -EIO;
+	stats_free(s);
+	return r;
 }
 
 bool stats_vcpu_get(struct vm *vm, unsigned int index, const char *name, uint64_t *value)

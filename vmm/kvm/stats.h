@@ -29,6 +29,9 @@ int stats_snapshot(struct vm *vm, const char *label);
  * false when there is no such stat. */
 bool stats_vcpu_get(struct vm *vm, unsigned int index, const char *name, uint64_t *value);
 
+/* Stat NAME (its first element) from a KVM_GET_STATS_FD fd: 0 or -errno. */
+int stats_fd_get(int stats_fd, const char *name, uint64_t *value);
+
 /* Whether the host's KVM runs APICv / IPIv / AVIC: 1 yes, 0 no, -1 unknown. */
 struct host_accel {
 	int apicv;

@@ -253,24 +253,6 @@ static int vm_create_chips(struct vm *vm)
 	return 0;
 }
 
-static int vm_get_supported_cpuid(struct vm *vm, struct kvm_cpuid2 **out)
-{
-	/* The kernel says E2BIG until the array is large enough. */
-	for (unsigned int n = 64; n <= 4096; n *= 2) {
-		struct kvm_cpuid2 *c = g_malloc0(sizeof(*c) + n * sizeof(c->entries[0]));
-
-		c->nent = n;
-		if (!ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c)) {
-			*out = c;
-			return 0;
-		}
-		g_free(c);
-		if (errno != E2BIG)
-			return vm_fail("KVM_GET_SUPPORTED_CPUID", errno);
-	}
-	return vm_fail("KVM_GET_SUPPORTED_CPUID", E2BIG);
-}
-
 /* KVM_CAP_MAX_VCPUS is the hard limit; without it, KVM_CAP_NR_VCPUS. */
 static int vm_check_cpus(int kvm_fd, unsigned int ncpus)
 {
@@ -337,9 +319,9 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	if (cfg->trace_exits)
 		vm_trace_open(vm);
 
-	r = vm_get_supported_cpuid(vm, &cpuid);
+	r = kvm_get_supported_cpuid(vm->kvm_fd, &cpuid);
 	if (r)
-		return r;
+		return vm_fail("KVM_GET_SUPPORTED_CPUID", -r);
 	vm->vcpus = g_new0(struct vcpu, cfg->ncpus);
 	for (unsigned int i = 0; i < cfg->ncpus; i++) {
 		vm->vcpus[i].fd = vm->vcpus[i].stats_fd = -1;

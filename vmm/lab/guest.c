@@ -142,6 +142,8 @@ int lab_guest_main(const char *dir)
 		dprintf(err >= 0 ? err : 2, "vipi lab: job %s is incomplete\n", dir);
 		goto done;
 	}
+	/* A vipi in the job keeps its guests here (lab_place()). */
+	env = g_environ_setenv(env, LAB_MACHINE_ENV, "1", TRUE);
 	child = fork();
 	if (child == 0)
 		guest_exec(argv, env, cwd, out, err);

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "lab/lab.h"
 #include "lab/job.h"
+#include "kvm/hostkvm.h"
 #include "util/log.h"
 #include "util/status.h"
 
@@ -52,11 +53,11 @@ void lab_config_init(struct lab_config *cfg)
 {
 	const char *kit = g_getenv("VIPI_KIT");
 
-	cfg->cpus = LAB_DEFAULT_CPUS;
-	cfg->mem_mib = LAB_DEFAULT_MEM_MIB;
-	cfg->timeout_s = 0;
-	cfg->kit_dir = kit && *kit ? kit : VIPI_KIT_DIR;
-	cfg->quiet = false;
+	*cfg = (struct lab_config){
+		.cpus = LAB_DEFAULT_CPUS,
+		.mem_mib = LAB_DEFAULT_MEM_MIB,
+		.kit_dir = kit && *kit ? kit : VIPI_KIT_DIR,
+	};
 }
 
 bool lab_mode_parse(const char *s, enum lab_mode *mode)
@@ -75,16 +76,38 @@ bool lab_mode_parse(const char *s, enum lab_mode *mode)
 	return false;
 }
 
-bool lab_host_has_kvm(void)
+bool lab_machine(void)
 {
-	struct stat st;
-
-	return stat("/dev/kvm", &st) == 0 && S_ISCHR(st.st_mode);
+	return g_getenv(LAB_MACHINE_ENV) != NULL;
 }
 
-bool lab_wanted(enum lab_mode mode)
+enum lab_place lab_place(enum lab_mode mode, char **why)
 {
-	return mode == LAB_ALWAYS || (mode == LAB_AUTO && !lab_host_has_kvm());
+	enum hostkvm_verdict v;
+	g_autofree char *reason = NULL;
+
+	*why = NULL;
+	/* One vipi command starts at most one lab machine, never one inside it. */
+	if (lab_machine())
+		mode = LAB_NEVER;
+	if (mode == LAB_ALWAYS) {
+		*why = g_strdup("--lab always");
+		return LAB_PLACE_LAB;
+	}
+	v = hostkvm_check(&reason);
+	if (v == HOSTKVM_USABLE)
+		return LAB_PLACE_HOST;
+	if (v == HOSTKVM_NOPERM) {
+		*why = g_steal_pointer(&reason);
+		return LAB_PLACE_NOPERM;
+	}
+	if (mode == LAB_AUTO) {
+		*why = g_steal_pointer(&reason);
+		return LAB_PLACE_LAB;
+	}
+	*why = g_strdup_printf("%s: %s", lab_machine() ? "inside the lab machine" : "--lab never",
+			       reason);
+	return LAB_PLACE_NONE;
 }
 
 /* Installs our handlers for the run and returns the old ones in OLD. */
@@ -247,12 +270,12 @@ static int lab_finish(const struct lab_config *cfg, struct lab_job *job, int wst
 	return VIPI_EXIT_GUEST_CRASH;
 }
 
-static int lab_run_direct(const struct lab_config *cfg, char *const argv[])
+int lab_run_here(char *const argv[])
 {
 	g_autoptr(GError) err = NULL;
 	int wstatus;
 
-	/* A host with /dev/kvm: the command runs here, as it is. */
+	/* A host whose /dev/kvm runs PC guests: the command runs here, as it is. */
 	if (!g_spawn_sync(NULL, (char **)argv, NULL,
 			  G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
 			  NULL, &wstatus, &err)) {
@@ -290,20 +313,18 @@ int lab_run(const struct lab_config *cfg, char *const argv[])
 	gint64 deadline;
 	int wstatus = 0, ret;
 
-	if (lab_host_has_kvm())
-		return lab_run_direct(cfg, argv);
-
 	qemu = g_find_program_in_path("qemu-system-x86_64");
 	if (!qemu) {
-		pr_err("lab: this host has no /dev/kvm and the lab needs QEMU: "
-		       "apt-get install qemu-system-x86");
+		pr_err("lab: %s, and the lab needs QEMU: apt-get install qemu-system-x86",
+		       cfg->why ? cfg->why : "no usable /dev/kvm");
 		return VIPI_EXIT_UNAVAILABLE;
 	}
 	if (!lab_kit_ok(cfg))
 		return VIPI_EXIT_UNAVAILABLE;
 	if (!cfg->quiet)
-		pr_info("no /dev/kvm here: running in the lab (QEMU TCG, nested KVM); "
-			"timings are emulated, exit counts are exact");
+		pr_info("%s: running in the lab (QEMU TCG, nested KVM); "
+			"timings are emulated, exit counts are exact",
+			cfg->why ? cfg->why : "no usable /dev/kvm");
 
 	ret = lab_job_create(&job, argv);
 	if (ret)
@@ -358,10 +379,13 @@ int lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char 
 		pr_err("cannot find this program's path in /proc/self/exe");
 		return VIPI_EXIT_OSERR;
 	}
+	/*
+	 * The arguments go in unchanged, --lab among them: inside, the lab
+	 * machine's environment (LAB_MACHINE_ENV) makes lab_place() keep the
+	 * run there, whatever --lab says, so that it cannot start another.
+	 */
 	g_ptr_array_add(a, g_strdup(self));
 	g_ptr_array_add(a, g_strdup(subcmd));
-	/* First, so that an explicit --lab among ARGS still wins inside. */
-	g_ptr_array_add(a, g_strdup("--lab=never"));
 	for (int i = 1; i < argc; i++)
 		g_ptr_array_add(a, g_strdup(argv[i]));
 	g_ptr_array_add(a, NULL);

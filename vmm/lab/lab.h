@@ -12,10 +12,25 @@
 #include <stdbool.h>
 
 enum lab_mode {
-	LAB_AUTO,   /* use the lab only where /dev/kvm is absent */
+	LAB_AUTO,   /* the lab where this host's /dev/kvm cannot run a PC guest */
 	LAB_NEVER,  /* run on this host's /dev/kvm or fail */
-	LAB_ALWAYS, /* use the lab even where /dev/kvm exists */
+	LAB_ALWAYS, /* use the lab even where /dev/kvm can */
 };
+
+/* Where a vipi command runs its guests (lab_place()). */
+enum lab_place {
+	LAB_PLACE_HOST,	  /* this host's KVM */
+	LAB_PLACE_LAB,	  /* a lab machine */
+	LAB_PLACE_NOPERM, /* nowhere: /dev/kvm is not ours to open */
+	LAB_PLACE_NONE,	  /* nowhere: no usable KVM, and the lab is ruled out */
+};
+
+/*
+ * Set in the environment of every command a lab machine runs: there, the
+ * lab is never chosen again (one vipi command starts at most one lab
+ * machine, whatever --lab values it carries).
+ */
+#define LAB_MACHINE_ENV "VIPI_LAB_MACHINE"
 
 struct lab_config {
 	unsigned int cpus;	/* emulated CPUs of the lab machine */
@@ -23,6 +38,7 @@ struct lab_config {
 	unsigned int timeout_s; /* 0: none */
 	const char *kit_dir;	/* vmlinuz and lab.cpio.gz */
 	bool quiet;		/* don't say that timings are emulated */
+	const char *why;	/* why the lab: opens the line that says it */
 	/*
 	 * 0: SIGINT/SIGTERM stop the lab machine at once. Otherwise the
 	 * signal is passed on to the command, which has this long to finish
@@ -40,16 +56,23 @@ struct lab_config {
 
 void lab_config_init(struct lab_config *cfg);
 bool lab_mode_parse(const char *s, enum lab_mode *mode);
-bool lab_host_has_kvm(void);
-/* True when MODE asks for the lab on this host. */
-bool lab_wanted(enum lab_mode mode);
+/* Whether this process runs inside a lab machine. */
+bool lab_machine(void);
+/*
+ * Where MODE sends a run on this host, decided by hostkvm_check(). *WHY
+ * (g_free) is NULL for LAB_PLACE_HOST, else one line: why the lab, or why
+ * nowhere. Forks the probe guest: call it before starting threads.
+ */
+enum lab_place lab_place(enum lab_mode mode, char **why);
 
-/* Runs ARGV in the lab; returns its exit status or a VIPI_EXIT_* failure. */
+/* Runs ARGV in a lab machine; returns its exit status or a VIPI_EXIT_* failure. */
 int lab_run(const struct lab_config *cfg, char *const argv[]);
+/* Runs ARGV here, as it is (a host whose KVM runs PC guests). */
+int lab_run_here(char *const argv[]);
 
 /*
- * Runs this very program again inside the lab, as "vipi SUBCMD --lab=never
- * ARGS...", for `vipi run` and `vipi bench` on hosts without /dev/kvm.
+ * Runs this very program again in a lab machine, as "vipi SUBCMD ARGS...",
+ * for `vipi run` and `vipi bench` where lab_place() chose the lab.
  */
 int lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char **argv);
 

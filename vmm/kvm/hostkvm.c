@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The host's /dev/kvm: the facts, and the verdict they support (hostkvm.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "kvm/hostkvm.h"
+
+static bool hostkvm_has_module(const char *sysmod, const char *name)
+{
+	g_autofree char *p = g_build_filename(sysmod, name, NULL);
+
+	return g_file_test(p, G_FILE_TEST_IS_DIR);
+}
+
+/* Whether any "flags" line of CPUINFO holds the word FLAG. */
+static bool hostkvm_cpu_flag(const char *cpuinfo, const char *flag)
+{
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	if (!g_file_get_contents(cpuinfo, &text, NULL, NULL))
+		return false;
+	lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++) {
+		g_auto(GStrv) words = NULL;
+
+		if (!g_str_has_prefix(*l, "flags"))
+			continue;
+		words = g_strsplit_set(*l, " \t", -1);
+		if (g_strv_contains((const char *const *)words, flag))
+			return true;
+	}
+	return false;
+}
+
+void hostkvm_facts_read(struct hostkvm_facts *f, const char *dev, const char *sysmod,
+			const char *cpuinfo)
+{
+	int fd = open(dev, O_RDWR | O_CLOEXEC);
+
+	*f = (struct hostkvm_facts){ .open_errno = fd < 0 ? errno : 0 };
+	if (fd >= 0) {
+		f->api_version = ioctl(fd, KVM_GET_API_VERSION, 0);
+		close(fd);
+	}
+	f->mod_intel = hostkvm_has_module(sysmod, "kvm_intel");
+	f->mod_amd = hostkvm_has_module(sysmod, "kvm_amd");
+	f->mod_pvm = hostkvm_has_module(sysmod, "kvm_pvm");
+	f->cpu_vmx = hostkvm_cpu_flag(cpuinfo, "vmx");
+	f->cpu_svm = hostkvm_cpu_flag(cpuinfo, "svm");
+}
+
+void hostkvm_facts_clear(struct hostkvm_facts *f)
+{
+	g_clear_pointer(&f->probe_why, g_free);
+}
+
+/* What the modules and CPU flags add to a failed probe. */
+static const char *hostkvm_hint(const struct hostkvm_facts *f)
+{
+	if (!f->mod_intel && !f->mod_amd)
+		return "; neither kvm_intel nor kvm_amd is loaded";
+	if (!f->cpu_vmx && !f->cpu_svm)
+		return "; the CPU shows no vmx or svm flag";
+	return "";
+}
+
+enum hostkvm_verdict hostkvm_judge(const struct hostkvm_facts *f, char **why)
+{
+	int e = f->open_errno;
+
+	*why = NULL;
+	if (e == ENOENT || e == ENODEV || e == ENXIO) {
+		*why = g_strdup("no /dev/kvm here");
+		return HOSTKVM_ABSENT;
+	}
+	if (e == EACCES || e == EPERM) {
+		*why = g_strdup_printf("/dev/kvm: %s (add yourself to the kvm group)", strerror(e));
+		return HOSTKVM_NOPERM;
+	}
+	if (e) {
+		*why = g_strdup_printf("/dev/kvm: %s", strerror(e));
+		return HOSTKVM_UNUSABLE;
+	}
+	if (f->api_version != KVM_API_VERSION) {
+		*why = g_strdup_printf("/dev/kvm: API version %d, not %d", f->api_version,
+				       KVM_API_VERSION);
+		return HOSTKVM_UNUSABLE;
+	}
+	/* Known without a probe: PVM runs only kernels built as PVM guests. */
+	if (f->mod_pvm && !f->mod_intel && !f->mod_amd) {
+		*why = g_strdup("this /dev/kvm is PVM's (kvm_pvm, no kvm_intel or kvm_amd), "
+				"which runs only PVM guest kernels, not an unmodified PC guest");
+		return HOSTKVM_UNUSABLE;
+	}
+	if (!f->probed)
+		return HOSTKVM_UNPROBED;
+	if (f->probe_err) {
+		*why = g_strdup_printf("this /dev/kvm cannot run an unmodified PC guest "
+				       "(vipi's probe guest %s%s)",
+				       f->probe_why ? f->probe_why : "failed", hostkvm_hint(f));
+		return HOSTKVM_UNUSABLE;
+	}
+	return HOSTKVM_USABLE;
+}
+
+enum hostkvm_verdict hostkvm_check(char **why)
+{
+	struct hostkvm_facts f;
+	enum hostkvm_verdict v;
+
+	hostkvm_facts_read(&f, "/dev/kvm", "/sys/module", "/proc/cpuinfo");
+	v = hostkvm_judge(&f, why);
+	if (v == HOSTKVM_UNPROBED) {
+		f.probed = true;
+		f.probe_err = hostkvm_probe(HOSTKVM_PROBE_TIMEOUT_MS, &f.probe_why);
+		v = hostkvm_judge(&f, why);
+	}
+	hostkvm_facts_clear(&f);
+	return v;
+}
