@@ -16,8 +16,14 @@ check() {
 	[ ! -s "$tmp/out" ] || fail "$name: wrote to stdout"
 }
 
-check "no QEMU" 69 "apt-get install qemu-system-x86" -- env PATH=/nonexistent "$VIPI" lab -- true
-check "no kit" 69 "make kit" -- "$VIPI" lab --kit /nonexistent -- true
+# Where this host's /dev/kvm runs PC guests, `vipi lab` runs CMD here and
+# needs neither QEMU nor the kit. It fails in seconds where it cannot.
+if "$VIPI" run --lab never --cpus 1 -- true >/dev/null 2>&1; then
+	echo "skip: no QEMU, no kit: this host's KVM runs the command itself"
+else
+	check "no QEMU" 69 "apt-get install qemu-system-x86" -- env PATH=/nonexistent "$VIPI" lab -- true
+	check "no kit" 69 "make kit" -- "$VIPI" lab --kit /nonexistent -- true
+fi
 check "no command" 64 "no command" -- "$VIPI" lab
 check "--cpus 0" 64 "out of range" -- "$VIPI" lab --cpus 0 -- true
 check "--cpus junk" 64 "whole number" -- "$VIPI" lab --cpus 2x -- true

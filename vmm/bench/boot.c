@@ -7,11 +7,13 @@
  * that includes the VMM's own start-up and tear-down, the same for both.
  */
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench/boot.h"
+#include "util/life.h"
 #include "util/log.h"
 
 #define BOOT_APPEND "console=ttyS0 quiet panic=-1 reboot=k"
@@ -34,10 +36,16 @@ static char **boot_vipi_argv(const struct bench_opts *o, const char *initrd)
 	return (char **)g_ptr_array_free(a, FALSE);
 }
 
-/* Runs ARGV to its end; seconds, or NAN with *WHY set. */
-static double boot_time(const struct bench_opts *o, char **argv, char **why)
+/*
+ * Runs ARGV to its end; seconds, or NAN with *WHY set. A vipi row has its
+ * own boot watchdog; a QEMU row (QEMU set) gets it here: port I/O over QMP
+ * by VIPI_LIFE_S, and the guest's end (its init is the reboot) by VIPI_INIT_S.
+ */
+static double boot_time(const struct bench_opts *o, char **argv, bool qemu, char **why)
 {
 	gint64 t0 = g_get_monotonic_time(), deadline = t0 + o->timeout_s * G_USEC_PER_SEC;
+	gint64 life_by = qemu ? t0 + (gint64)VIPI_LIFE_S * G_USEC_PER_SEC : 0;
+	gint64 init_by = qemu ? t0 + (gint64)VIPI_INIT_S * G_USEC_PER_SEC : 0;
 	g_autoptr(GError) err = NULL;
 	int status;
 	GPid pid;
@@ -54,6 +62,20 @@ static double boot_time(const struct bench_opts *o, char **argv, char **why)
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			*why = g_strdup(*o->stop ? "interrupted" : "timed out");
+			return NAN;
+		}
+		if (life_by && g_get_monotonic_time() >= life_by) {
+			life_by = 0;
+			if (!qemu_boot_alive(o, why))
+				init_by = 1; /* stop it now */
+		}
+		if (init_by && g_get_monotonic_time() >= init_by) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			if (!*why)
+				*why = g_strdup_printf("the guest did not reach its init in %d s "
+						       "(QEMU killed)",
+						       VIPI_INIT_S);
 			return NAN;
 		}
 		g_usleep(5000);
@@ -77,13 +99,14 @@ bool boot_bench(const struct bench_opts *o, char **vmms, struct bench_report *r)
 	bool ok = true;
 
 	for (char **v = vmms; *v && !*o->stop; v++) {
-		g_auto(GStrv) argv = !strcmp(*v, "qemu") ? qemu_argv(o, initrd, NULL, false)
-							 : boot_vipi_argv(o, initrd);
+		bool qemu = !strcmp(*v, "qemu");
+		g_auto(GStrv) argv =
+			qemu ? qemu_argv(o, initrd, NULL, false) : boot_vipi_argv(o, initrd);
 		g_autofree char *why = NULL;
 		double s;
 
 		pr_info("bench: boot: %s ...", *v);
-		s = boot_time(o, argv, &why);
+		s = boot_time(o, argv, qemu, &why);
 		if (isnan(s)) {
 			pr_warn("bench: boot %s: %s", *v, why);
 			ok = false;

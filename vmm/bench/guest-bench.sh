@@ -11,7 +11,7 @@
 # Phase handshake on /dev/ttyS1 (a socket chardev the host reads):
 #   guest: "MARK begin|end METHOD SCENARIO"   host: snapshot via QMP, "ACK"
 #   guest: "RESULT METHOD SCENARIO <the module's result line>"
-#   guest: "TSC_MHZ X", "SKIP METHOD SCENARIO why", "DONE"
+#   guest: "BOOTED" first, "TSC_MHZ X", "SKIP METHOD SCENARIO why", "DONE"
 # Each method and scenario runs twice: one kick (calibration), then N.
 # The guest waits for each ACK, so a snapshot never races the stream.
 PATH=/bin
@@ -36,6 +36,8 @@ stty -F /dev/ttyS1 raw -echo 2>/dev/null
 exec 3<>/dev/ttyS1
 
 say() { echo "$*" >&3; }
+# The host's boot watchdog waits for this first line (vmm/util/life.h).
+say "BOOTED"
 mark() {
 	say "MARK $*"
 	read -r ack <&3

@@ -24,6 +24,7 @@
 #include "bench/qmp.h"
 #include "boot/boot.h"
 #include "config.h"
+#include "util/life.h"
 #include "util/log.h"
 
 /* QEMU starts slowly in the lab: its binary and libraries come over 9p under TCG. */
@@ -44,6 +45,8 @@ struct qemu_run {
 	GHashTable *calib; /* "method scenario" -> delta of its calibration phase */
 	double tsc_mhz;
 	gint64 deadline;
+	gint64 life_by; /* the boot watchdog's port I/O check (util/life.h); 0 once done */
+	gint64 init_by; /* the guest's first line is due (util/life.h); 0 once seen */
 };
 
 /*
@@ -92,6 +95,7 @@ static char *qemu_sock_name(const struct bench_opts *o, const char *what)
 char **qemu_argv(const struct bench_opts *o, const char *initrd, const char *extra_append,
 		 bool handshake)
 {
+	g_autofree char *qmp = qemu_sock_name(o, "qmp");
 	GPtrArray *a = g_ptr_array_new();
 
 #define ARG(...) g_ptr_array_add(a, g_strdup_printf(__VA_ARGS__))
@@ -108,18 +112,18 @@ char **qemu_argv(const struct bench_opts *o, const char *initrd, const char *ext
 	ARG("-append"), ARG("console=ttyS0 quiet panic=-1 reboot=k%s%s", extra_append ? " " : "",
 			    extra_append ? extra_append : "");
 	ARG("-serial"), ARG("file:%s/console.log", o->workdir);
+	/*
+	 * Abstract sockets: in the lab /tmp is the host's over 9p, where a
+	 * unix socket cannot be bound (ENXIO). QMP serves the boot suite's
+	 * watchdog too.
+	 */
+	ARG("-chardev"), ARG("socket,id=qmp,path=%s,abstract=on,server=on,wait=off", qmp);
+	ARG("-mon"), ARG("chardev=qmp,mode=control");
 	if (handshake) {
 		g_autofree char *mark = qemu_sock_name(o, "mark");
-		g_autofree char *qmp = qemu_sock_name(o, "qmp");
 
-		/*
-		 * Abstract sockets: in the lab /tmp is the host's over 9p,
-		 * where a unix socket cannot be bound (ENXIO).
-		 */
 		ARG("-chardev"), ARG("socket,id=mark,path=%s,abstract=on,server=on,wait=off", mark);
 		ARG("-serial"), ARG("chardev:mark");
-		ARG("-chardev"), ARG("socket,id=qmp,path=%s,abstract=on,server=on,wait=off", qmp);
-		ARG("-mon"), ARG("chardev=qmp,mode=control");
 	}
 #undef ARG
 	g_ptr_array_add(a, NULL);
@@ -179,6 +183,55 @@ static bool qemu_connect(struct qemu_run *run, GPid pid, bool *exited, GError **
 	return true;
 }
 
+/* The boot watchdog (util/life.h): any port I/O or MMIO exit on any vCPU. */
+static bool qemu_guest_alive(struct qmp *q, GError **err)
+{
+	g_autoptr(GPtrArray) snap = qmp_vcpu_stats(q, err);
+	guint64 io = 0, all = 0;
+
+	if (!snap)
+		return false;
+	for (guint i = 0; i < snap->len; i++) {
+		GHashTable *h = g_ptr_array_index(snap, i);
+		const guint64 *v;
+
+		for (const char *const *n = qemu_userspace_stats; *n; n++)
+			if ((v = g_hash_table_lookup(h, *n)))
+				io += *v;
+		if ((v = g_hash_table_lookup(h, "exits")))
+			all += *v;
+	}
+	if (io)
+		return true;
+	g_set_error(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+		    "no sign of life from the guest in %d s: no port I/O or MMIO exit "
+		    "(%" G_GUINT64_FORMAT " KVM exits); this KVM may not run it",
+		    VIPI_LIFE_S, all);
+	return false;
+}
+
+bool qemu_boot_alive(const struct bench_opts *o, char **why)
+{
+	g_autofree char *name = qemu_sock_name(o, "qmp");
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_autoptr(GSocketAddress) addr =
+		g_unix_socket_address_new_with_type(name, -1, G_UNIX_SOCKET_ADDRESS_ABSTRACT);
+	g_autoptr(GError) err = NULL;
+	GSocketConnection *c =
+		g_socket_client_connect(client, G_SOCKET_CONNECTABLE(addr), NULL, NULL);
+	struct qmp *q = c ? qmp_open(c, QEMU_CONNECT_MS, NULL) : NULL;
+	bool alive;
+
+	/* No QMP: QEMU is ending, and its exit status tells how. */
+	if (!q)
+		return true;
+	alive = qemu_guest_alive(q, &err);
+	if (!alive)
+		*why = g_strdup(err->message);
+	qmp_close(q);
+	return alive;
+}
+
 /* The next handshake line; NULL at EOF, on the deadline or when stopped. */
 static char *qemu_read_line(struct qemu_run *run, GError **err)
 {
@@ -186,8 +239,10 @@ static char *qemu_read_line(struct qemu_run *run, GError **err)
 		g_autoptr(GError) e = NULL;
 		char *line = g_data_input_stream_read_line_utf8(run->in, NULL, NULL, &e);
 
-		if (line)
+		if (line) {
+			run->life_by = run->init_by = 0; /* the init's line: the guest runs */
 			return g_strchomp(line);
+		}
 		if (!e) {
 			g_set_error(err, G_IO_ERROR, G_IO_ERROR_CLOSED, "the guest ended early");
 			return NULL;
@@ -198,6 +253,17 @@ static char *qemu_read_line(struct qemu_run *run, GError **err)
 		}
 		if (*run->o->stop) {
 			g_set_error(err, G_IO_ERROR, G_IO_ERROR_CANCELLED, "interrupted");
+			return NULL;
+		}
+		if (run->life_by && g_get_monotonic_time() >= run->life_by) {
+			run->life_by = 0;
+			if (!qemu_guest_alive(run->qmp, err))
+				return NULL;
+		}
+		if (run->init_by && g_get_monotonic_time() >= run->init_by) {
+			g_set_error(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+				    "the guest did not reach its init in %d s (no line from it)",
+				    VIPI_INIT_S);
 			return NULL;
 		}
 		if (g_get_monotonic_time() >= run->deadline) {
@@ -370,6 +436,8 @@ bool qemu_bench_ipi(const struct bench_opts *o, struct bench_report *r)
 	if (!qemu_spawn(o, argv, &pid))
 		return false;
 	run.deadline = g_get_monotonic_time() + (gint64)o->timeout_s * G_USEC_PER_SEC;
+	run.life_by = g_get_monotonic_time() + (gint64)VIPI_LIFE_S * G_USEC_PER_SEC;
+	run.init_by = g_get_monotonic_time() + (gint64)VIPI_INIT_S * G_USEC_PER_SEC;
 	run.calib = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					  (GDestroyNotify)g_ptr_array_unref);
 	if (qemu_connect(&run, pid, &exited, &err))

@@ -41,4 +41,11 @@ bool qemu_bench_ipi(const struct bench_opts *o, struct bench_report *r);
 char **qemu_argv(const struct bench_opts *o, const char *initrd, const char *extra_append,
 		 bool handshake);
 
+/*
+ * The boot suite's watchdog (util/life.h) for a QEMU started with
+ * qemu_argv(): false, with *WHY (g_free), when its guest has made no port
+ * I/O or MMIO exit yet, asked over QMP. True when QEMU is ending.
+ */
+bool qemu_boot_alive(const struct bench_opts *o, char **why);
+
 #endif

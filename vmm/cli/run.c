@@ -5,6 +5,7 @@
  * status becomes ours. On hosts without /dev/kvm it re-runs itself in the lab.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "kvm/stats.h"
 #include "kvm/exits.h"
 #include "lab/lab.h"
+#include "util/life.h"
 #include "util/log.h"
 #include "util/status.h"
 
@@ -304,10 +306,37 @@ static void run_stdin(struct run *r, bool *open)
 	serial_rx(r->dev->console, buf, n);
 }
 
-/* Waits for the end: a device's request, a signal or the timeout. */
+/* Any port I/O or MMIO exit to us: the guest runs (util/life.h). */
+static bool run_alive(struct vm *vm)
+{
+	return atomic_load(&vm->exits[KVM_EXIT_IO]) || atomic_load(&vm->exits[KVM_EXIT_MMIO]);
+}
+
+/* The boot watchdog: true when it ended the run. */
+static bool run_check_life(struct run *r, gint64 *life_by)
+{
+	uint64_t exits = 0, v;
+
+	if (!*life_by || g_get_monotonic_time() < *life_by)
+		return false;
+	*life_by = 0;
+	if (run_alive(r->vm))
+		return false;
+	for (unsigned int i = 0; i < r->vm->nr_vcpus; i++)
+		if (stats_vcpu_get(r->vm, i, "exits", &v))
+			exits += v;
+	vm_end_request(r->vm, VM_END_CRASH, 0,
+		       "no sign of life from the guest in %d s: no console output, no port I/O "
+		       "(%" PRIu64 " KVM exits); this KVM may not run it",
+		       VIPI_LIFE_S, exits);
+	return true;
+}
+
+/* Waits for the end: a device's request, a signal, the boot watchdog or the timeout. */
 static void run_wait(struct run *r)
 {
 	gint64 deadline = r->timeout_s ? r->t0_us + (gint64)r->timeout_s * G_USEC_PER_SEC : 0;
+	gint64 life_by = r->t0_us + (gint64)VIPI_LIFE_S * G_USEC_PER_SEC;
 	bool stdin_open = r->interactive;
 
 	while (__atomic_load_n(&r->vm->end, __ATOMIC_ACQUIRE) == VM_RUNNING) {
@@ -328,6 +357,13 @@ static void run_wait(struct run *r)
 					       "timed out after %u s (--timeout)", r->timeout_s);
 				break;
 			}
+			ms = ms < 0 ? (int)MIN(left, G_MAXINT) : MIN(ms, (int)left);
+		}
+		if (run_check_life(r, &life_by))
+			break;
+		if (life_by) {
+			gint64 left = (life_by - g_get_monotonic_time()) / 1000 + 1;
+
 			ms = ms < 0 ? (int)MIN(left, G_MAXINT) : MIN(ms, (int)left);
 		}
 		if (poll(p, 3, ms) < 0 && errno != EINTR)

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The boot watchdog (vmm/util/life.h): a guest that makes no port I/O
+# fails at VIPI_LIFE_S (60 s) with one line, not at --timeout; a QEMU
+# guest that does not reach its init fails at VIPI_INIT_S (120 s). The
+# guest here is the kit's kernel with its 64-bit entry patched to `jmp .`:
+# it spins without a single I/O, as an unmodified kernel does on PVM.
+# Under `vipi run`, and as the vipi and QEMU rows of `vipi bench`.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/vipi-lib.sh"
+
+if [ -z "${VIPI_IN_LAB:-}" ]; then
+	exec "$VIPI" lab -q --cpus 3 -- env VIPI_IN_LAB=1 VIPI="$VIPI" VIPI_BUILD="$VIPI_BUILD" \
+		${VIPI_KIT:+VIPI_KIT="$VIPI_KIT"} sh "$(realpath "$0")"
+fi
+
+kit=${VIPI_KIT:-$VIPI_BUILD/guest}
+mkdir "$tmp/kit"
+cp "$kit/vmlinuz" "$tmp/kit/vmlinuz"
+ln -s "$(realpath "$kit/guest.cpio.gz")" "$tmp/kit/guest.cpio.gz"
+setup=$(od -An -tu1 -j 497 -N1 "$tmp/kit/vmlinuz" | tr -d ' ')
+[ "$setup" = 0 ] && setup=4
+# The protected-mode kernel starts at (setup_sects + 1) * 512; its 64-bit entry 0x200 in.
+printf '\353\376' | dd of="$tmp/kit/vmlinuz" bs=1 seek=$(((setup + 1) * 512 + 512)) \
+	conv=notrunc status=none
+
+t0=$(date +%s)
+"$VIPI" run --lab never --kernel "$tmp/kit/vmlinuz" --timeout 400 -- true >"$tmp/out" 2>"$tmp/err"
+rc=$? dt=$(($(date +%s) - t0))
+cat "$tmp/err"
+expect_eq "run: status (guest failed)" "$rc" 125
+grep -q "no sign of life from the guest in 60 s" "$tmp/err" || fail "run: no watchdog line"
+expect_cmp "run: seconds to fail" "$dt" -ge 60
+expect_cmp "run: seconds to fail" "$dt" -lt 120
+
+# The ipi suite: its vipi row fails at 60 s (vipi run's watchdog); its QEMU
+# row passes the port I/O check (SeaBIOS makes some) and fails at 120 s
+# without its init's first line.
+t0=$(date +%s)
+VIPI_KIT=$tmp/kit "$VIPI" bench --lab never --suite ipi --vmm vipi,qemu --methods native \
+	--scenarios busy --kicks 100 --roundtrips 10 --timeout 400 --json "$tmp/b.json" \
+	>"$tmp/out" 2>"$tmp/err"
+rc=$? dt=$(($(date +%s) - t0))
+cat "$tmp/err"
+[ "$rc" != 0 ] || fail "bench of a silent guest succeeded"
+grep -q "bench: vipi: .*no sign of life from the guest in 60 s" "$tmp/err" ||
+	fail "bench: no watchdog line for the vipi row"
+grep -q "bench: qemu: the guest did not reach its init in 120 s" "$tmp/err" ||
+	fail "bench: no watchdog line for the qemu row"
+expect_cmp "bench ipi: seconds to fail" "$dt" -lt 300
+
+# The boot suite's QEMU row: the same bound, on the guest's end.
+t0=$(date +%s)
+VIPI_KIT=$tmp/kit "$VIPI" bench --lab never --suite boot --vmm qemu --timeout 400 \
+	--json "$tmp/c.json" >"$tmp/out" 2>"$tmp/err"
+rc=$? dt=$(($(date +%s) - t0))
+cat "$tmp/err"
+[ "$rc" != 0 ] || fail "boot bench of a silent guest succeeded"
+grep -q "boot qemu: the guest did not reach its init in 120 s" "$tmp/err" ||
+	fail "bench: no watchdog line for the qemu boot row"
+expect_cmp "bench boot: seconds to fail" "$dt" -lt 200
