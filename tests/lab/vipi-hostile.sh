@@ -36,8 +36,14 @@ expect_cmp "hostile mailbox requests" "$(field mbox_bits "$out")" -gt 1000
 expect_eq "device status after (enabled)" "$(field status "$out")" 0x1
 bad=$(field device_errors "$out")
 expect_cmp "invalid requests the device counted" "$bad" -gt 1000
-# Logged, but rate-limited: far fewer lines than invalid requests.
-lines=$(grep -c 'vipi-dev' "$err")
-expect_cmp "vipi-dev log lines" "$lines" -le 2000
-expect_cmp "log lines below invalid requests" "$lines" -lt "$bad"
+# Invalid requests are logged rate-limited (util/log.h: 10 lines per call
+# site per 5 s): far fewer warning lines than invalid requests, and a bound
+# that does not grow with how fast the guest writes. The hostile guest's
+# phase marks are valid requests: their lines (two per mark) are bounded by
+# count (VIPI_PHASE_LOG_MAX, STATS_MAX_SNAPSHOTS: 4096 marks), not by time,
+# so they are checked against that bound, not counted as warnings.
+lines=$(grep -c 'warning: vipi-dev' "$err")
+expect_cmp "vipi-dev warning lines" "$lines" -le 2000
+expect_cmp "warning lines below invalid requests" "$lines" -lt "$bad"
+expect_cmp "phase mark lines" "$(grep -c 'vipi-dev phase' "$err")" -le $((2 * 4096))
 expect_eq "MSI errors" "$(field inject_errors "$err")" 0

@@ -2,7 +2,8 @@
 /*
  * vipi run [OPTIONS] [-- CMD [ARGS...]]: boots the kit's Linux (or the given
  * bzImage) with N vCPUs on /dev/kvm and runs CMD in it as root; CMD's exit
- * status becomes ours. On hosts without /dev/kvm it re-runs itself in the lab.
+ * status becomes ours. Where this host's /dev/kvm cannot run it (none, or
+ * PVM's: kvm/hostkvm.h) it re-runs itself in the lab.
  */
 #include <errno.h>
 #include <inttypes.h>
