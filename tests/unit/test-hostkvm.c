@@ -12,6 +12,7 @@
 #include <glib.h>
 
 #include "kvm/hostkvm.h"
+#include "lab/lab.h"
 
 /* A host whose /dev/kvm opens: the facts of stock KVM on Intel. */
 static struct hostkvm_facts facts_intel(void)
@@ -177,6 +178,53 @@ static void test_probe_real(void)
 	}
 }
 
+/*
+ * Where --lab sends a run on this host, and the rule that makes re-execution
+ * finite: inside a lab machine (LAB_MACHINE_ENV) the lab is never chosen.
+ */
+static void test_place(void)
+{
+	g_autofree char *why = NULL, *vwhy = NULL;
+	enum hostkvm_verdict v = hostkvm_check(&vwhy);
+	enum lab_place p;
+
+	g_unsetenv(LAB_MACHINE_ENV);
+	p = lab_place(LAB_ALWAYS, &why);
+	g_assert_cmpint(p, ==, LAB_PLACE_LAB);
+	g_assert_cmpstr(why, ==, "--lab always");
+	g_clear_pointer(&why, g_free);
+
+	p = lab_place(LAB_AUTO, &why);
+	g_test_message("this host: verdict %d (%s), auto: %d", v, vwhy ? vwhy : "usable", p);
+	if (v == HOSTKVM_USABLE)
+		g_assert_cmpint(p, ==, LAB_PLACE_HOST);
+	else if (v == HOSTKVM_NOPERM)
+		g_assert_cmpint(p, ==, LAB_PLACE_NOPERM);
+	else
+		g_assert_cmpint(p, ==, LAB_PLACE_LAB);
+	g_clear_pointer(&why, g_free);
+
+	p = lab_place(LAB_NEVER, &why);
+	g_assert_cmpint(p, ==,
+			v == HOSTKVM_USABLE   ? LAB_PLACE_HOST
+			: v == HOSTKVM_NOPERM ? LAB_PLACE_NOPERM
+					      : LAB_PLACE_NONE);
+	if (p == LAB_PLACE_NONE)
+		g_assert_true(g_str_has_prefix(why, "--lab never: "));
+	g_clear_pointer(&why, g_free);
+
+	/* Inside a lab machine, --lab always is --lab never. */
+	g_setenv(LAB_MACHINE_ENV, "1", TRUE);
+	for (enum lab_mode m = LAB_AUTO; m <= LAB_ALWAYS; m++) {
+		p = lab_place(m, &why);
+		g_assert_cmpint(p, !=, LAB_PLACE_LAB);
+		if (p == LAB_PLACE_NONE)
+			g_assert_true(g_str_has_prefix(why, "inside the lab machine: "));
+		g_clear_pointer(&why, g_free);
+	}
+	g_unsetenv(LAB_MACHINE_ENV);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -186,5 +234,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/hostkvm/judge/probe", test_judge_probe);
 	g_test_add_func("/hostkvm/facts-read", test_facts_read);
 	g_test_add_func("/hostkvm/probe-real", test_probe_real);
+	g_test_add_func("/hostkvm/place", test_place);
 	return g_test_run();
 }
