@@ -335,10 +335,13 @@ int lab_run(const struct lab_config *cfg, char *const argv[])
 	lab_trap_signals(old);
 	end = lab_boot(cfg, &job, qargv, deadline, &wstatus);
 	if (end == LAB_END_NOSTART) {
+		/* Read now: the next boot truncates it. */
+		g_autofree char *con = lab_job_tail(&job, "console.log");
+
 		/* Nothing of the job ran: one more boot is safe (see LAB_START_S). */
 		pr_warn("lab: the lab machine did not start the command within %d s "
-			"(stuck in its boot); booting it again",
-			LAB_START_S);
+			"(stuck in its boot; console: %s); booting it again",
+			LAB_START_S, con ? con : "nothing");
 		end = lab_boot(cfg, &job, qargv, deadline, &wstatus);
 	}
 	switch (end) {
