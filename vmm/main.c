@@ -8,7 +8,7 @@
 
 #include "config.h"
 #include "cli/cli.h"
-#include "util/status.h"
+#include "cli/status.h"
 
 static const struct cli_command {
 	const char *name;

@@ -11,7 +11,7 @@
 
 #include "cli/cli.h"
 #include "util/log.h"
-#include "util/status.h"
+#include "cli/status.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
 
 #include "cli/cli.h"
 #include "util/log.h"
-#include "util/status.h"
+#include "cli/status.h"
 
 bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, char ***cmd)
 {

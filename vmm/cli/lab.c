@@ -4,7 +4,7 @@
 #include "kvm/hostkvm.h"
 #include "lab/lab.h"
 #include "util/log.h"
-#include "util/status.h"
+#include "cli/status.h"
 
 int cmd_lab(int argc, char **argv)
 {

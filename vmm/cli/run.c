@@ -27,7 +27,7 @@
 #include "lab/lab.h"
 #include "util/life.h"
 #include "util/log.h"
-#include "util/status.h"
+#include "cli/status.h"
 
 #define RUN_DEFAULT_CPUS    1
 #define RUN_DEFAULT_MEM_MIB 512
