@@ -276,19 +276,26 @@ static int run_start(struct run *r, bool verbose, bool timing)
 	int ret;
 
 	ret = run_signals(r);
+	if (ret)
+		return ret;
+	ret = vm_create(&vc, &r->vm);
 	if (!ret)
-		ret = vm_create(&vc, &r->vm);
-	if (!ret)
-		ret = devices_init(r->vm, &dc, &r->dev);
-	if (!ret)
-		ret = vm_irqfd_commit(r->vm) ? VIPI_EXIT_OSERR : 0;
-	if (!ret)
-		ret = boot_load(r->vm, &bc);
-	if (!ret)
-		ret = vcpu_setup_boot(&r->vm->vcpus[0]);
+		ret = vcpu_create_all(r->vm, &vc);
+	if (ret)
+		return cli_status(CLI_STAGE_KVM, ret);
+	ret = devices_init(r->vm, &dc, &r->dev);
+	if (ret)
+		return ret;
+	ret = vm_irqfd_commit(r->vm);
+	if (ret)
+		return cli_status(CLI_STAGE_KVM, ret);
+	ret = boot_load(r->vm, &bc);
+	if (ret)
+		return ret;
+	ret = vcpu_setup_boot(&r->vm->vcpus[0]);
 	if (!ret)
 		ret = vcpu_start_all(r->vm);
-	return ret;
+	return ret ? cli_status(CLI_STAGE_KVM, ret) : 0;
 }
 
 static void run_stdin(struct run *r, bool *open)
@@ -444,8 +451,8 @@ static int run_report(struct run *r, int status, const char *reason, bool verbos
 		io_report_ports(r->vm);
 	}
 	pr_info("%s", summary);
-	if (r->stats_path)
-		return stats_write_json(r->vm, r->stats_path, &info);
+	if (r->stats_path && stats_write_json(r->vm, r->stats_path, &info))
+		return VIPI_EXIT_CANTCREAT;
 	return 0;
 }
 
@@ -539,6 +546,8 @@ out:
 		vcpu_stop_all(r.vm);
 	run_tty_restore(&r);
 	devices_fini(r.dev);
+	if (r.vm)
+		vcpu_destroy_all(r.vm);
 	vm_destroy(r.vm);
 	if (r.sig_fd >= 0)
 		close(r.sig_fd);

@@ -9,7 +9,6 @@
 #include "kvm/exits.h"
 #include "kvm/kvm.h"
 #include "util/log.h"
-#include "util/status.h"
 
 static const struct {
 	const char *name;
@@ -82,12 +81,12 @@ int exits_check(uint32_t want, int allowed)
 		pr_err("--disable-exits %s: this host's KVM cannot disable exits "
 		       "(no KVM_CAP_X86_DISABLE_EXITS)",
 		       w);
-		return VIPI_EXIT_CONFIG;
+		return -EOPNOTSUPP;
 	}
 	if (want & ~(uint32_t)allowed) {
 		refused = exits_describe(want & ~(uint32_t)allowed);
 		pr_err("--disable-exits %s: this host's KVM cannot honour '%s'", w, refused);
-		return VIPI_EXIT_CONFIG;
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }
@@ -102,7 +101,7 @@ static int exits_apply_disable(int kvm_fd, int vm_fd, uint32_t want)
 	r = exits_enable_cap(vm_fd, KVM_CAP_X86_DISABLE_EXITS, want);
 	if (r) {
 		pr_err("--disable-exits %s: KVM refused it: %s", w, g_strerror(-r));
-		return VIPI_EXIT_CONFIG;
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }
@@ -115,13 +114,13 @@ static int exits_apply_halt_poll(int kvm_fd, int vm_fd, int64_t ns)
 	    kvm_check_cap(kvm_fd, KVM_CAP_HALT_POLL) <= 0) {
 		pr_err("--halt-poll-ns: this host's KVM has no per-VM halt polling "
 		       "(KVM_CAP_HALT_POLL)");
-		return VIPI_EXIT_CONFIG;
+		return -EOPNOTSUPP;
 	}
 	r = exits_enable_cap(vm_fd, KVM_CAP_HALT_POLL, (uint64_t)ns);
 	if (r) {
 		pr_err("--halt-poll-ns %" G_GINT64_FORMAT ": KVM refused it: %s", ns,
 		       g_strerror(-r));
-		return VIPI_EXIT_CONFIG;
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }

@@ -30,7 +30,7 @@ char *exits_describe(uint32_t mask);
 /*
  * Applies CFG to the VM before its vCPUs are created. A setting the host
  * refuses or cannot honour (KVM 6.1 silently ignores MWAIT where the host
- * cannot let the guest use it) gives one error line and VIPI_EXIT_CONFIG:
+ * cannot let the guest use it) gives one error line and -EOPNOTSUPP:
  * never a guest that runs with a setting other than the one asked for.
  */
 int exits_apply(int kvm_fd, int vm_fd, const struct exits_config *cfg);
@@ -38,7 +38,7 @@ int exits_apply(int kvm_fd, int vm_fd, const struct exits_config *cfg);
 /*
  * WANT against what KVM_CHECK_EXTENSION(KVM_CAP_X86_DISABLE_EXITS) said
  * (ALLOWED; <= 0: the capability is absent). 0, or one error line and
- * VIPI_EXIT_CONFIG. Exposed for tests: hosts differ in what they refuse.
+ * -EOPNOTSUPP. Exposed for tests: hosts differ in what they refuse.
  */
 int exits_check(uint32_t want, int allowed);
 

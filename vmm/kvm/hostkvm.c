@@ -71,10 +71,13 @@ static const char *hostkvm_hint(const struct hostkvm_facts *f)
 	return "";
 }
 
-enum hostkvm_verdict hostkvm_judge(const struct hostkvm_facts *f, char **why)
+/*
+ * The /dev/kvm part of the verdict: HOSTKVM_USABLE when it opened (E is
+ * open()'s errno, 0 when it did) with our API version. The one place that
+ * words what is wrong with /dev/kvm, for the host check and for the VM.
+ */
+static enum hostkvm_verdict hostkvm_judge_dev(int e, int api_version, char **why)
 {
-	int e = f->open_errno;
-
 	*why = NULL;
 	if (e == ENOENT || e == ENODEV || e == ENXIO) {
 		*why = g_strdup("no /dev/kvm here");
@@ -88,11 +91,33 @@ enum hostkvm_verdict hostkvm_judge(const struct hostkvm_facts *f, char **why)
 		*why = g_strdup_printf("/dev/kvm: %s", strerror(e));
 		return HOSTKVM_UNUSABLE;
 	}
-	if (f->api_version != KVM_API_VERSION) {
-		*why = g_strdup_printf("/dev/kvm: API version %d, not %d", f->api_version,
+	if (api_version != KVM_API_VERSION) {
+		*why = g_strdup_printf("/dev/kvm: API version %d, not %d", api_version,
 				       KVM_API_VERSION);
 		return HOSTKVM_UNUSABLE;
 	}
+	return HOSTKVM_USABLE;
+}
+
+int hostkvm_open(const char *dev, char **why)
+{
+	int fd = open(dev, O_RDWR | O_CLOEXEC);
+	int e = fd < 0 ? errno : 0;
+	int api_version = fd < 0 ? 0 : ioctl(fd, KVM_GET_API_VERSION, 0);
+
+	if (hostkvm_judge_dev(e, api_version, why) == HOSTKVM_USABLE)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return e ? -e : -EOPNOTSUPP;
+}
+
+enum hostkvm_verdict hostkvm_judge(const struct hostkvm_facts *f, char **why)
+{
+	enum hostkvm_verdict v = hostkvm_judge_dev(f->open_errno, f->api_version, why);
+
+	if (v != HOSTKVM_USABLE)
+		return v;
 	/* Known without a probe: PVM runs only kernels built as PVM guests. */
 	if (f->mod_pvm && !f->mod_intel && !f->mod_amd) {
 		*why = g_strdup("this /dev/kvm is PVM's (kvm_pvm, no kvm_intel or kvm_amd), "

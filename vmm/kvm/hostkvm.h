@@ -44,6 +44,13 @@ void hostkvm_facts_read(struct hostkvm_facts *f, const char *dev, const char *sy
 void hostkvm_facts_clear(struct hostkvm_facts *f);
 
 /*
+ * Opens DEV (/dev/kvm) read-write with our API version: the fd, or -errno
+ * (-EOPNOTSUPP: another API version) with *WHY (g_free) worded as
+ * hostkvm_judge() words it.
+ */
+int hostkvm_open(const char *dev, char **why);
+
+/*
  * The verdict F supports, with *WHY (g_free) a one-line reason for any
  * verdict but USABLE. HOSTKVM_UNPROBED when only the probe can tell.
  */

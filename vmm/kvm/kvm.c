@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* /dev/kvm: opening it, and the capabilities vipi cannot do without. */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "kvm/hostkvm.h"
 #include "kvm/kvm.h"
 #include "util/log.h"
-#include "util/status.h"
 
 static const struct {
 	long cap;
@@ -24,6 +23,17 @@ static const struct {
 	{ KVM_CAP_PIT2, "PIT2" },
 };
 
+int kvm_ioctl_report(int ret, const char *name, const struct vcpu *vcpu)
+{
+	if (ret >= 0)
+		return ret;
+	if (vcpu)
+		pr_err("vCPU %u: %s: %s", vcpu->index, name, g_strerror(-ret));
+	else
+		pr_err("%s: %s", name, g_strerror(-ret));
+	return ret;
+}
+
 int kvm_check_cap(int fd, long cap)
 {
 	return ioctl(fd, KVM_CHECK_EXTENSION, cap);
@@ -31,34 +41,18 @@ int kvm_check_cap(int fd, long cap)
 
 int kvm_open(void)
 {
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	int version;
+	g_autofree char *why = NULL;
+	int fd = hostkvm_open("/dev/kvm", &why);
 
 	if (fd < 0) {
-		int e = errno;
-
-		if (e == ENOENT || e == ENODEV || e == ENXIO) {
-			pr_err("/dev/kvm: %s (no KVM on this host; try --lab=auto)", strerror(e));
-			return -VIPI_EXIT_UNAVAILABLE;
-		}
-		if (e == EACCES || e == EPERM) {
-			pr_err("/dev/kvm: %s (add yourself to the kvm group)", strerror(e));
-			return -VIPI_EXIT_NOPERM;
-		}
-		pr_err("/dev/kvm: %s", strerror(e));
-		return -VIPI_EXIT_OSERR;
-	}
-	version = ioctl(fd, KVM_GET_API_VERSION, 0);
-	if (version != KVM_API_VERSION) {
-		pr_err("/dev/kvm: API version %d, want %d", version, KVM_API_VERSION);
-		close(fd);
-		return -VIPI_EXIT_CONFIG;
+		pr_err("%s", why);
+		return fd;
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(kvm_required_caps); i++) {
 		if (kvm_check_cap(fd, kvm_required_caps[i].cap) <= 0) {
 			pr_err("/dev/kvm lacks KVM_CAP_%s", kvm_required_caps[i].name);
 			close(fd);
-			return -VIPI_EXIT_CONFIG;
+			return -EOPNOTSUPP;
 		}
 	}
 	return fd;
@@ -69,15 +63,17 @@ int kvm_get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out)
 	/* The kernel says E2BIG until the array is large enough. */
 	for (unsigned int n = 64; n <= 4096; n *= 2) {
 		struct kvm_cpuid2 *c = g_malloc0(sizeof(*c) + n * sizeof(c->entries[0]));
+		int r;
 
 		c->nent = n;
-		if (!ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c)) {
+		r = __kvm_ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c);
+		if (!r) {
 			*out = c;
 			return 0;
 		}
 		g_free(c);
-		if (errno != E2BIG)
-			return -errno;
+		if (r != -E2BIG)
+			return r;
 	}
 	return -E2BIG;
 }

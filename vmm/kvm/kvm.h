@@ -6,20 +6,46 @@
 #ifndef VIPI_KVM_KVM_H
 #define VIPI_KVM_KVM_H
 
+#include <errno.h>
 #include <glib.h>
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/ioctl.h>
 
 #include "kvm/exits.h"
 #include "kvm/vm.h"
 
+struct vcpu;
+
+/*
+ * KVM ioctls as the KVM selftests spell them. The __ forms return the
+ * ioctl's result (>= 0) or -errno and say nothing: for callers that report
+ * in their own words, or at a limited rate. The plain forms print one line
+ * naming the ioctl ("vCPU 1: KVM_SET_CPUID2: Invalid argument") when it
+ * fails, then return the same.
+ */
+#define __kvm_ioctl(fd, cmd, arg)    kvm_ret(ioctl(fd, cmd, arg))
+#define __vm_ioctl(vm, cmd, arg)     __kvm_ioctl((vm)->fd, cmd, arg)
+#define __vcpu_ioctl(vcpu, cmd, arg) __kvm_ioctl((vcpu)->fd, cmd, arg)
+#define kvm_ioctl(vm, cmd, arg)	     kvm_ioctl_report(__kvm_ioctl((vm)->kvm_fd, cmd, arg), #cmd, NULL)
+#define vm_ioctl(vm, cmd, arg)	     kvm_ioctl_report(__vm_ioctl(vm, cmd, arg), #cmd, NULL)
+#define vcpu_ioctl(vcpu, cmd, arg)   kvm_ioctl_report(__vcpu_ioctl(vcpu, cmd, arg), #cmd, vcpu)
+
+static inline int kvm_ret(int ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+/* RET unchanged, after one error line naming NAME (and VCPU) when it is -errno. */
+int kvm_ioctl_report(int ret, const char *name, const struct vcpu *vcpu);
+
 /* Opens /dev/kvm and checks the capabilities we need. Returns the fd or
- * -(VIPI_EXIT_*) after one error line. */
+ * -errno after one error line (hostkvm.h words what is wrong with it). */
 int kvm_open(void);
 /* KVM_CHECK_EXTENSION on FD; <= 0 means absent. */
 int kvm_check_cap(int fd, long cap);
-/* KVM_GET_SUPPORTED_CPUID, sized as it needs (g_free *OUT); 0 or -errno. */
+/* KVM_GET_SUPPORTED_CPUID, sized as it needs (g_free *OUT); 0 or -errno, silently. */
 int kvm_get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out);
 
 struct vm_slot {
@@ -103,8 +129,12 @@ struct vm_config {
 	bool trace_exits;	   /* count exits by reason in tracefs */
 };
 
-/* Creates the VM with its irqchip, PIT, RAM and vCPUs (not yet running). */
+/*
+ * Creates the VM with its irqchip, PIT and RAM, no vCPUs yet. 0, or -errno
+ * after one line; *OUT is set either way, for vm_destroy().
+ */
 int vm_create(const struct vm_config *cfg, struct vm **out);
+/* After vcpu_destroy_all(). */
 void vm_destroy(struct vm *vm);
 /*
  * For unit tests and fuzz targets: a VM without /dev/kvm, RAM or vCPUs.
@@ -118,9 +148,9 @@ int vm_irq_line(struct vm *vm, unsigned int gsi, bool level);
 void vm_end_request(struct vm *vm, enum vm_end end, int status, const char *fmt, ...)
 	G_GNUC_PRINTF(4, 5);
 
-/* vcpu.c */
-int vcpu_create(struct vm *vm, unsigned int index, const struct vm_config *cfg,
-		const struct kvm_cpuid2 *supported);
+/* vcpu.c: vCPUs are created after the VM and destroyed before it. */
+int vcpu_create_all(struct vm *vm, const struct vm_config *cfg);
+void vcpu_destroy_all(struct vm *vm);
 int vcpu_setup_boot(struct vcpu *vcpu);
 int vcpu_start_all(struct vm *vm);
 /* Makes every vCPU leave KVM_RUN and its loop; joins them. */

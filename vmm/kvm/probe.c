@@ -87,37 +87,47 @@ static int probe_fail(struct probe *p, const char *fmt, ...)
 	return -EPROTO;
 }
 
-static int probe_ioctl_fail(struct probe *p, const char *what)
+/* A system call other than an ioctl failed (errno). */
+static int probe_errno(struct probe *p, const char *what)
 {
 	return probe_fail(p, "failed at %s: %s", what, strerror(errno));
+}
+
+/* The probe's vm_ioctl() (kvm.h): RET, or -EPROTO with a message naming NAME. */
+#define probe_ioctl(p, fd, cmd, arg) probe_check(p, __kvm_ioctl(fd, cmd, arg), #cmd)
+
+static int probe_check(struct probe *p, int ret, const char *name)
+{
+	return ret < 0 ? probe_fail(p, "failed at %s: %s", name, strerror(-ret)) : ret;
 }
 
 static int probe_create(struct probe *p)
 {
 	struct kvm_userspace_memory_region slot = { .memory_size = PROBE_MEM };
-	int size;
+	int size, r;
 
 	p->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (p->kvm < 0)
-		return probe_ioctl_fail(p, "open /dev/kvm");
-	p->vm = ioctl(p->kvm, KVM_CREATE_VM, 0);
+		return probe_errno(p, "open /dev/kvm");
+	p->vm = probe_ioctl(p, p->kvm, KVM_CREATE_VM, 0);
 	if (p->vm < 0)
-		return probe_ioctl_fail(p, "KVM_CREATE_VM");
+		return p->vm;
 	p->mem = mmap(NULL, PROBE_MEM, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p->mem == MAP_FAILED)
-		return probe_ioctl_fail(p, "mmap");
+		return probe_errno(p, "mmap");
 	slot.userspace_addr = (uintptr_t)p->mem;
-	if (ioctl(p->vm, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
-		return probe_ioctl_fail(p, "KVM_SET_USER_MEMORY_REGION");
-	p->vcpu = ioctl(p->vm, KVM_CREATE_VCPU, 0);
+	r = probe_ioctl(p, p->vm, KVM_SET_USER_MEMORY_REGION, &slot);
+	if (r < 0)
+		return r;
+	p->vcpu = probe_ioctl(p, p->vm, KVM_CREATE_VCPU, 0);
 	if (p->vcpu < 0)
-		return probe_ioctl_fail(p, "KVM_CREATE_VCPU");
-	size = ioctl(p->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (size <= 0)
-		return probe_ioctl_fail(p, "KVM_GET_VCPU_MMAP_SIZE");
+		return p->vcpu;
+	size = probe_ioctl(p, p->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < 0)
+		return size;
 	p->run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, p->vcpu, 0);
 	if (p->run == MAP_FAILED)
-		return probe_ioctl_fail(p, "mmap of kvm_run");
+		return probe_errno(p, "mmap of kvm_run");
 	return 0;
 }
 
@@ -129,27 +139,26 @@ static int probe_setup(struct probe *p)
 	struct kvm_regs regs;
 	int r;
 
-	r = kvm_get_supported_cpuid(p->kvm, &cpuid);
-	if (r) {
-		errno = -r;
-		return probe_ioctl_fail(p, "KVM_GET_SUPPORTED_CPUID");
-	}
-	if (ioctl(p->vcpu, KVM_SET_CPUID2, cpuid) < 0)
-		return probe_ioctl_fail(p, "KVM_SET_CPUID2");
+	r = probe_check(p, kvm_get_supported_cpuid(p->kvm, &cpuid), "KVM_GET_SUPPORTED_CPUID");
+	if (!r)
+		r = probe_ioctl(p, p->vcpu, KVM_SET_CPUID2, cpuid);
+	if (r < 0)
+		return r;
 	boot_pagetables(p->mem);
 	boot_gdt(p->mem);
 	memcpy(p->mem + PROBE_CODE_GPA, probe_code, sizeof(probe_code));
-	if (ioctl(p->vcpu, KVM_GET_SREGS, &sregs) < 0)
-		return probe_ioctl_fail(p, "KVM_GET_SREGS");
+	r = probe_ioctl(p, p->vcpu, KVM_GET_SREGS, &sregs);
+	if (r < 0)
+		return r;
 	boot_sregs(&sregs);
 	p->cs = sregs.cs.selector;
-	if (ioctl(p->vcpu, KVM_SET_SREGS, &sregs) < 0)
-		return probe_ioctl_fail(p, "KVM_SET_SREGS");
+	r = probe_ioctl(p, p->vcpu, KVM_SET_SREGS, &sregs);
+	if (r < 0)
+		return r;
 	boot_regs(&regs);
 	regs.rip = PROBE_CODE_GPA;
-	if (ioctl(p->vcpu, KVM_SET_REGS, &regs) < 0)
-		return probe_ioctl_fail(p, "KVM_SET_REGS");
-	return 0;
+	r = probe_ioctl(p, p->vcpu, KVM_SET_REGS, &regs);
+	return r < 0 ? r : 0;
 }
 
 /* Runs it to its second port write; 0 when both writes were right. */
@@ -157,17 +166,18 @@ static int probe_run(struct probe *p)
 {
 	bool long_mode = false;
 	uint64_t e0 = 0, e1 = 0;
-	int sfd = ioctl(p->vcpu, KVM_GET_STATS_FD, NULL);
+	int sfd = probe_ioctl(p, p->vcpu, KVM_GET_STATS_FD, NULL);
 
 	if (sfd < 0)
-		return probe_ioctl_fail(p, "KVM_GET_STATS_FD");
+		return sfd;
 
 	for (int n = 0; n < PROBE_EXITS; n++) {
 		struct kvm_run *run = p->run;
+		int r = probe_ioctl(p, p->vcpu, KVM_RUN, 0);
 		uint32_t data;
 
-		if (ioctl(p->vcpu, KVM_RUN, 0) < 0)
-			return probe_ioctl_fail(p, "KVM_RUN");
+		if (r < 0)
+			return r;
 		if (run->exit_reason != KVM_EXIT_IO) {
 			const char *name = kvm_exit_name(run->exit_reason);
 

@@ -15,7 +15,6 @@
 #include "kvm/stats_priv.h"
 #include "kvm/trace.h"
 #include "util/log.h"
-#include "util/status.h"
 
 static int stats_read_desc(int fd, struct vcpu_stats *s, const struct kvm_stats_header *h)
 {
@@ -51,21 +50,18 @@ int stats_vcpu_init(struct vcpu *v)
 	int r;
 
 	v->stats = s;
-	v->stats_fd = ioctl(v->fd, KVM_GET_STATS_FD, NULL);
-	if (v->stats_fd < 0) {
-		pr_err("vCPU %u: KVM_GET_STATS_FD: %s", v->index, g_strerror(errno));
-		return VIPI_EXIT_OSERR;
-	}
+	r = vcpu_ioctl(v, KVM_GET_STATS_FD, NULL);
+	if (r < 0)
+		return r;
+	v->stats_fd = r;
 	if (pread(v->stats_fd, &h, sizeof(h), 0) != sizeof(h)) {
 		pr_err("vCPU %u: cannot read the stats header", v->index);
-		return VIPI_EXIT_OSERR;
+		return -EIO;
 	}
 	r = stats_read_desc(v->stats_fd, s, &h);
-	if (r) {
+	if (r)
 		pr_err("vCPU %u: bad stats descriptors: %s", v->index, g_strerror(-r));
-		return VIPI_EXIT_OSERR;
-	}
-	return 0;
+	return r;
 }
 
 static void stats_free(struct vcpu_stats *s)

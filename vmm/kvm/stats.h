@@ -53,7 +53,7 @@ struct stats_run_info {
 	struct exits_config exits; /* what --disable-exits/--halt-poll-ns set */
 };
 
-/* Writes the JSON report to PATH (via a temporary file and rename). */
+/* Writes the JSON report to PATH (via a temporary file and rename): 0, or -EIO after one line. */
 int stats_write_json(struct vm *vm, const char *path, const struct stats_run_info *info);
 /* The one-line counter summary. */
 char *stats_summary(struct vm *vm, double wall_s);

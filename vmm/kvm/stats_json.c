@@ -4,6 +4,7 @@
  * own userspace exits by reason, the host's APICv/IPIv/AVIC, how the run
  * ended, and the snapshots taken at phase marks.
  */
+#include <errno.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,6 @@
 #include "kvm/stats_priv.h"
 #include "kvm/trace.h"
 #include "util/log.h"
-#include "util/status.h"
 
 static int stats_cmp_names(const void *a, const void *b)
 {
@@ -254,7 +254,7 @@ int stats_write_json(struct vm *vm, const char *path, const struct stats_run_inf
 	/* g_file_set_contents writes a temporary file and renames it. */
 	if (!g_file_set_contents(path, text, -1, &err)) {
 		pr_err("--stats: %s", err->message);
-		return VIPI_EXIT_CANTCREAT;
+		return -EIO;
 	}
 	return 0;
 }

@@ -20,7 +20,6 @@
 #include "kvm/kvm.h"
 #include "kvm/stats.h"
 #include "util/log.h"
-#include "util/status.h"
 
 #define VCPU_KICK_SIGNAL SIGUSR1
 
@@ -30,12 +29,6 @@
 #define APIC_MODE_NMI	 0x400
 #define APIC_MODE_EXTINT 0x700
 #define APIC_LVT_MASKED	 (1u << 16)
-
-static int vcpu_fail(const struct vcpu *v, const char *what, int err)
-{
-	pr_err("vCPU %u: %s: %s", v->index, what, g_strerror(err));
-	return VIPI_EXIT_OSERR;
-}
 
 static int vcpu_set_cpuid(struct vcpu *v, const struct vm_config *cfg,
 			  const struct kvm_cpuid2 *supported)
@@ -51,12 +44,12 @@ static int vcpu_set_cpuid(struct vcpu *v, const struct vm_config *cfg,
 	};
 	int n = cpuid_patch(supported->entries, supported->nent, c->entries, max, &cc);
 
-	if (n < 0)
-		return vcpu_fail(v, "CPUID", -n);
+	if (n < 0) {
+		pr_err("vCPU %u: CPUID: %s", v->index, g_strerror(-n));
+		return n;
+	}
 	c->nent = n;
-	if (ioctl(v->fd, KVM_SET_CPUID2, c) < 0)
-		return vcpu_fail(v, "KVM_SET_CPUID2", errno);
-	return 0;
+	return vcpu_ioctl(v, KVM_SET_CPUID2, c);
 }
 
 static uint32_t *lapic_reg(struct kvm_lapic_state *l, unsigned int off)
@@ -69,31 +62,33 @@ static int vcpu_setup_lapic(struct vcpu *v)
 {
 	struct kvm_lapic_state l;
 	uint32_t *lvt0 = lapic_reg(&l, APIC_LVT0), *lvt1 = lapic_reg(&l, APIC_LVT1);
+	int r = vcpu_ioctl(v, KVM_GET_LAPIC, &l);
 
-	if (ioctl(v->fd, KVM_GET_LAPIC, &l) < 0)
-		return vcpu_fail(v, "KVM_GET_LAPIC", errno);
+	if (r)
+		return r;
 	*lvt0 = (*lvt0 & ~(APIC_MODE_MASK | APIC_LVT_MASKED)) | APIC_MODE_EXTINT;
 	*lvt1 = (*lvt1 & ~(APIC_MODE_MASK | APIC_LVT_MASKED)) | APIC_MODE_NMI;
-	if (ioctl(v->fd, KVM_SET_LAPIC, &l) < 0)
-		return vcpu_fail(v, "KVM_SET_LAPIC", errno);
-	return 0;
+	return vcpu_ioctl(v, KVM_SET_LAPIC, &l);
 }
 
-int vcpu_create(struct vm *vm, unsigned int index, const struct vm_config *cfg,
-		const struct kvm_cpuid2 *supported)
+static int vcpu_create(struct vm *vm, unsigned int index, const struct vm_config *cfg,
+		       const struct kvm_cpuid2 *supported)
 {
 	struct vcpu *v = &vm->vcpus[index];
 	int r;
 
 	v->vm = vm;
 	v->index = index;
-	v->fd = ioctl(vm->fd, KVM_CREATE_VCPU, (unsigned long)vm_vcpu_apic_id(vm, index));
-	if (v->fd < 0)
-		return vcpu_fail(v, "KVM_CREATE_VCPU", errno);
+	v->fd = v->stats_fd = -1;
+	r = __vm_ioctl(vm, KVM_CREATE_VCPU, (unsigned long)vm_vcpu_apic_id(vm, index));
+	if (r < 0)
+		return kvm_ioctl_report(r, "KVM_CREATE_VCPU", v);
+	v->fd = r;
 	v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED) {
 		v->run = NULL;
-		return vcpu_fail(v, "mmap kvm_run", errno);
+		pr_err("vCPU %u: mmap kvm_run: %s", index, g_strerror(errno));
+		return -errno;
 	}
 	/* CPUID first: KVM derives what MSRs and features are valid from it. */
 	r = vcpu_set_cpuid(v, cfg, supported);
@@ -104,6 +99,38 @@ int vcpu_create(struct vm *vm, unsigned int index, const struct vm_config *cfg,
 	return r;
 }
 
+int vcpu_create_all(struct vm *vm, const struct vm_config *cfg)
+{
+	g_autofree struct kvm_cpuid2 *cpuid = NULL;
+	int r = kvm_get_supported_cpuid(vm->kvm_fd, &cpuid);
+
+	if (r)
+		return kvm_ioctl_report(r, "KVM_GET_SUPPORTED_CPUID", NULL);
+	vm->vcpus = g_new0(struct vcpu, cfg->ncpus);
+	for (unsigned int i = 0; i < cfg->ncpus; i++) {
+		vm->nr_vcpus = i + 1;
+		r = vcpu_create(vm, i, cfg, cpuid);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+void vcpu_destroy_all(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		if (v->run)
+			munmap(v->run, vm->run_size);
+		stats_vcpu_fini(v);
+		if (v->fd >= 0)
+			close(v->fd);
+	}
+	g_clear_pointer(&vm->vcpus, g_free);
+	vm->nr_vcpus = 0;
+}
+
 /* The BSP enters the kernel's 64-bit entry point; APs wait for INIT/SIPI
  * in the in-kernel LAPIC. */
 int vcpu_setup_boot(struct vcpu *v)
@@ -111,18 +138,17 @@ int vcpu_setup_boot(struct vcpu *v)
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	struct kvm_fpu fpu = { .fcw = 0x37f, .mxcsr = 0x1f80 };
+	int r = vcpu_ioctl(v, KVM_GET_SREGS, &sregs);
 
-	if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
-		return vcpu_fail(v, "KVM_GET_SREGS", errno);
+	if (r)
+		return r;
 	boot_sregs(&sregs);
-	if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0)
-		return vcpu_fail(v, "KVM_SET_SREGS", errno);
+	r = vcpu_ioctl(v, KVM_SET_SREGS, &sregs);
+	if (r)
+		return r;
 	boot_regs(&regs);
-	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
-		return vcpu_fail(v, "KVM_SET_REGS", errno);
-	if (ioctl(v->fd, KVM_SET_FPU, &fpu) < 0)
-		return vcpu_fail(v, "KVM_SET_FPU", errno);
-	return 0;
+	r = vcpu_ioctl(v, KVM_SET_REGS, &regs);
+	return r ? r : vcpu_ioctl(v, KVM_SET_FPU, &fpu);
 }
 
 static void vcpu_count_exit(struct vm *vm, unsigned int reason)
@@ -252,7 +278,7 @@ void vcpu_kick(struct vcpu *v)
 int vcpu_start_all(struct vm *vm)
 {
 	struct sigaction sa = { .sa_handler = vcpu_on_kick }; /* no SA_RESTART */
-	sigset_t set, old;
+	sigset_t set;
 	int r = 0;
 
 	sigemptyset(&sa.sa_mask);
@@ -260,18 +286,18 @@ int vcpu_start_all(struct vm *vm)
 	/* Only vCPU threads take the kick signal; they unblock it themselves. */
 	sigemptyset(&set);
 	sigaddset(&set, VCPU_KICK_SIGNAL);
-	pthread_sigmask(SIG_BLOCK, &set, &old);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 
 		r = pthread_create(&v->thread, NULL, vcpu_thread, v);
 		if (r) {
-			r = vcpu_fail(v, "pthread_create", r);
-			break;
+			pr_err("vCPU %u: pthread_create: %s", i, g_strerror(r));
+			return -r;
 		}
 		v->started = true;
 	}
-	return r;
+	return 0;
 }
 
 void vcpu_stop_all(struct vm *vm)

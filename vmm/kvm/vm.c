@@ -17,7 +17,6 @@
 #include "kvm/stats.h"
 #include "kvm/trace.h"
 #include "util/log.h"
-#include "util/status.h"
 
 /* Just below the BIOS area at the top of 4 GiB, as is customary. */
 #define VM_TSS_GPA	0xfffbd000ULL
@@ -51,21 +50,19 @@ int vm_irq_line(struct vm *vm, unsigned int gsi, bool level)
 {
 	struct kvm_irq_level irq = { .irq = gsi, .level = level };
 
-	return ioctl(vm->fd, KVM_IRQ_LINE, &irq) < 0 ? -errno : 0;
+	return __vm_ioctl(vm, KVM_IRQ_LINE, &irq);
 }
 
 int vm_signal_msi(struct vm *vm, unsigned int index, uint8_t vector)
 {
 	struct kvm_msi msi = { 0 };
-	int r;
 
 	if (index >= vm->nr_vcpus)
 		return -EINVAL;
 	/* Physical destination, fixed delivery, edge: only the vector in data. */
 	msi.address_lo = BOOT_LAPIC_GPA | vm_vcpu_apic_id(vm, index) << 12;
 	msi.data = vector;
-	r = ioctl(vm->fd, KVM_SIGNAL_MSI, &msi);
-	return r < 0 ? -errno : r;
+	return __vm_ioctl(vm, KVM_SIGNAL_MSI, &msi);
 }
 
 static int vm_ioeventfd(struct vm *vm, uint16_t port, unsigned int len, int64_t datamatch,
@@ -84,7 +81,7 @@ static int vm_ioeventfd(struct vm *vm, uint16_t port, unsigned int len, int64_t 
 		io.datamatch = datamatch;
 		io.flags |= KVM_IOEVENTFD_FLAG_DATAMATCH;
 	}
-	return ioctl(vm->fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
+	return __vm_ioctl(vm, KVM_IOEVENTFD, &io);
 }
 
 int vm_ioeventfd_add(struct vm *vm, uint16_t port, unsigned int len, int64_t datamatch, int eventfd)
@@ -100,7 +97,7 @@ int vm_ioeventfd_remove(struct vm *vm, uint16_t port, unsigned int len, int64_t 
 
 /* KVM_SET_GSI_ROUTING replaces the whole table: start from the irqchip's
  * own default routes (GSI 0-15 to the PICs and IOAPIC, 16-23 to the IOAPIC). */
-static int vm_routing_init(struct vm *vm)
+static void vm_routing_init(struct vm *vm)
 {
 	struct kvm_irq_routing *r;
 
@@ -122,7 +119,6 @@ static int vm_routing_init(struct vm *vm)
 		};
 	}
 	vm->routing = r;
-	return 0;
 }
 
 int vm_irqfd_msi_route(struct vm *vm, unsigned int gsi, unsigned int index, uint8_t vector)
@@ -147,14 +143,14 @@ int vm_irqfd_msi_route(struct vm *vm, unsigned int gsi, unsigned int index, uint
 
 int vm_irqfd_commit(struct vm *vm)
 {
-	return ioctl(vm->fd, KVM_SET_GSI_ROUTING, vm->routing) < 0 ? -errno : 0;
+	return vm_ioctl(vm, KVM_SET_GSI_ROUTING, vm->routing);
 }
 
 int vm_irqfd_bind(struct vm *vm, unsigned int gsi, int eventfd)
 {
 	struct kvm_irqfd irqfd = { .fd = eventfd, .gsi = gsi };
 
-	return ioctl(vm->fd, KVM_IRQFD, &irqfd) < 0 ? -errno : 0;
+	return __vm_ioctl(vm, KVM_IRQFD, &irqfd);
 }
 
 void vm_end_request(struct vm *vm, enum vm_end end, int status, const char *fmt, ...)
@@ -184,8 +180,10 @@ static int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size, uint8_t *hva)
 		.userspace_addr = (uintptr_t)hva,
 	};
 
-	if (ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		return -errno;
+	int r = vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region);
+
+	if (r)
+		return r;
 	vm->slots[vm->nr_slots++] = (struct vm_slot){ .gpa = gpa, .size = size, .hva = hva };
 	return 0;
 }
@@ -223,8 +221,10 @@ static int vm_setup_memory(struct vm *vm, uint64_t mem)
 	uint8_t *hva = vm_alloc_ram(mem);
 	int r;
 
-	if (!hva)
+	if (!hva) {
+		pr_err("guest RAM: %s", g_strerror(errno));
 		return -errno;
+	}
 	r = vm_add_slot(vm, 0, low, hva);
 	if (!r && mem > low)
 		r = vm_add_slot(vm, BOOT_HIGH_RAM_START, mem - low, hva + low);
@@ -233,24 +233,17 @@ static int vm_setup_memory(struct vm *vm, uint64_t mem)
 	return r;
 }
 
-static int vm_fail(const char *what, int err)
-{
-	pr_err("%s: %s", what, g_strerror(err));
-	return VIPI_EXIT_OSERR;
-}
-
 static int vm_create_chips(struct vm *vm)
 {
 	struct kvm_pit_config pit = { .flags = 0 };
+	int r = vm_ioctl(vm, KVM_SET_TSS_ADDR, (unsigned long)VM_TSS_GPA);
 
-	if (ioctl(vm->fd, KVM_SET_TSS_ADDR, (unsigned long)VM_TSS_GPA) < 0)
-		return vm_fail("KVM_SET_TSS_ADDR", errno);
 	/* Both before any vCPU exists: the LAPICs are created with them. */
-	if (ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0) < 0)
-		return vm_fail("KVM_CREATE_IRQCHIP", errno);
-	if (ioctl(vm->fd, KVM_CREATE_PIT2, &pit) < 0)
-		return vm_fail("KVM_CREATE_PIT2", errno);
-	return 0;
+	if (!r)
+		r = vm_ioctl(vm, KVM_CREATE_IRQCHIP, 0);
+	if (!r)
+		r = vm_ioctl(vm, KVM_CREATE_PIT2, &pit);
+	return r;
 }
 
 /* KVM_CAP_MAX_VCPUS is the hard limit; without it, KVM_CAP_NR_VCPUS. */
@@ -262,7 +255,7 @@ static int vm_check_cpus(int kvm_fd, unsigned int ncpus)
 		max = kvm_check_cap(kvm_fd, KVM_CAP_NR_VCPUS);
 	if (max > 0 && ncpus > (unsigned int)max) {
 		pr_err("--cpus %u: KVM on this host allows at most %d vCPUs", ncpus, max);
-		return VIPI_EXIT_CONFIG;
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }
@@ -277,7 +270,6 @@ static void vm_trace_open(struct vm *vm)
 
 int vm_create(const struct vm_config *cfg, struct vm **out)
 {
-	g_autofree struct kvm_cpuid2 *cpuid = NULL;
 	struct vm *vm = g_new0(struct vm, 1);
 	int r;
 
@@ -291,20 +283,22 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 
 	r = kvm_open();
 	if (r < 0)
-		return -r;
+		return r;
 	vm->kvm_fd = r;
 	r = vm_check_cpus(vm->kvm_fd, cfg->ncpus);
 	if (r)
 		return r;
 	vm->end_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (vm->end_efd < 0)
-		return vm_fail("eventfd", errno);
-	vm->fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	if (vm->end_efd < 0) {
+		pr_err("eventfd: %s", g_strerror(errno));
+		return -errno;
+	}
+	vm->fd = kvm_ioctl(vm, KVM_CREATE_VM, 0);
 	if (vm->fd < 0)
-		return vm_fail("KVM_CREATE_VM", errno);
-	vm->run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (vm->run_size <= 0)
-		return vm_fail("KVM_GET_VCPU_MMAP_SIZE", errno);
+		return vm->fd;
+	vm->run_size = kvm_ioctl(vm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->run_size < 0)
+		return vm->run_size;
 	r = vm_create_chips(vm);
 	if (r)
 		return r;
@@ -314,22 +308,10 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 		return r;
 	r = vm_setup_memory(vm, cfg->mem_bytes);
 	if (r)
-		return vm_fail("guest RAM", -r);
+		return r;
 	vm_routing_init(vm);
 	if (cfg->trace_exits)
 		vm_trace_open(vm);
-
-	r = kvm_get_supported_cpuid(vm->kvm_fd, &cpuid);
-	if (r)
-		return vm_fail("KVM_GET_SUPPORTED_CPUID", -r);
-	vm->vcpus = g_new0(struct vcpu, cfg->ncpus);
-	for (unsigned int i = 0; i < cfg->ncpus; i++) {
-		vm->vcpus[i].fd = vm->vcpus[i].stats_fd = -1;
-		vm->nr_vcpus = i + 1;
-		r = vcpu_create(vm, i, cfg, cpuid);
-		if (r)
-			return r;
-	}
 	return 0;
 }
 
@@ -355,15 +337,6 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm)
 		return;
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		struct vcpu *v = &vm->vcpus[i];
-
-		if (v->run)
-			munmap(v->run, vm->run_size);
-		stats_vcpu_fini(v);
-		if (v->fd >= 0)
-			close(v->fd);
-	}
 	if (vm->nr_slots) {
 		uint64_t total = 0;
 
@@ -383,6 +356,5 @@ void vm_destroy(struct vm *vm)
 	g_ptr_array_free(vm->snapshots, TRUE);
 	g_free(vm->routing);
 	g_free(vm->end_reason);
-	g_free(vm->vcpus);
 	g_free(vm);
 }
