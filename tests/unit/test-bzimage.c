@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* bzImage header checks: the real kit kernel, and crafted bad images. */
+#include <errno.h>
 #include <glib.h>
 #include <string.h>
 
 #include "boot/boot.h"
-#include "util/status.h"
 
 /* A minimal header that passes: protocol 2.15, 64-bit entry, 4 setup sectors. */
 static void make_header(uint8_t *buf, size_t len)
@@ -72,7 +72,7 @@ static void test_real_kernel(void)
 	g_assert_cmpuint(info.init_size, >, info.kernel_size);
 	/* The same file cut short is refused as truncated. */
 	g_assert_cmpint(bzimage_parse((uint8_t *)data, BZIMAGE_HDR_LEN, size / 2, &info, &why), ==,
-			VIPI_EXIT_BADIMAGE);
+			-ENOEXEC);
 	g_assert_nonnull(strstr(why, "truncated"));
 }
 
@@ -83,13 +83,13 @@ static void test_truncated(void)
 
 	make_header(buf, sizeof(buf));
 	/* Shorter than the header itself. */
-	g_assert_cmpint(parse(buf, 0x100, 0x100, &why), ==, VIPI_EXIT_BADIMAGE);
+	g_assert_cmpint(parse(buf, 0x100, 0x100, &why), ==, -ENOEXEC);
 	g_assert_nonnull(strstr(why, "truncated"));
 	/* Header only, no kernel after the setup sectors. */
-	g_assert_cmpint(parse(buf, sizeof(buf), 5 * 512, &why), ==, VIPI_EXIT_BADIMAGE);
+	g_assert_cmpint(parse(buf, sizeof(buf), 5 * 512, &why), ==, -ENOEXEC);
 	g_assert_nonnull(strstr(why, "truncated"));
 	/* Less kernel than syssize says. */
-	g_assert_cmpint(parse(buf, sizeof(buf), 5 * 512 + 0x8000, &why), ==, VIPI_EXIT_BADIMAGE);
+	g_assert_cmpint(parse(buf, sizeof(buf), 5 * 512 + 0x8000, &why), ==, -ENOEXEC);
 	g_assert_nonnull(strstr(why, "truncated"));
 }
 
@@ -100,16 +100,16 @@ static void test_not_bzimage(void)
 
 	make_header(buf, sizeof(buf));
 	memcpy(buf + 0x202, "ELF!", 4);
-	g_assert_cmpint(parse(buf, sizeof(buf), 1 << 20, &why), ==, VIPI_EXIT_BADIMAGE);
+	g_assert_cmpint(parse(buf, sizeof(buf), 1 << 20, &why), ==, -ENOEXEC);
 	g_assert_nonnull(strstr(why, "not a bzImage"));
 
 	make_header(buf, sizeof(buf));
 	buf[0x1fe] = 0;
-	g_assert_cmpint(parse(buf, sizeof(buf), 1 << 20, &why), ==, VIPI_EXIT_BADIMAGE);
+	g_assert_cmpint(parse(buf, sizeof(buf), 1 << 20, &why), ==, -ENOEXEC);
 	g_assert_nonnull(strstr(why, "not a bzImage"));
 
 	memset(buf, 0x41, sizeof(buf)); /* a text file */
-	g_assert_cmpint(parse(buf, sizeof(buf), 1 << 20, &why), ==, VIPI_EXIT_BADIMAGE);
+	g_assert_cmpint(parse(buf, sizeof(buf), 1 << 20, &why), ==, -ENOEXEC);
 }
 
 static void test_old_protocol(void)
@@ -119,12 +119,12 @@ static void test_old_protocol(void)
 
 	make_header(buf, sizeof(buf));
 	buf[0x206] = 0x0b; /* 2.11: no 64-bit entry in the protocol */
-	g_assert_cmpint(parse(buf, sizeof(buf), 1 << 20, &why), ==, VIPI_EXIT_BADIMAGE);
+	g_assert_cmpint(parse(buf, sizeof(buf), 1 << 20, &why), ==, -ENOEXEC);
 	g_assert_nonnull(strstr(why, "older than 2.12"));
 
 	make_header(buf, sizeof(buf));
 	buf[0x236] = 0; /* new protocol, but a 32-bit-only kernel */
-	g_assert_cmpint(parse(buf, sizeof(buf), 1 << 20, &why), ==, VIPI_EXIT_BADIMAGE);
+	g_assert_cmpint(parse(buf, sizeof(buf), 1 << 20, &why), ==, -ENOEXEC);
 	g_assert_nonnull(strstr(why, "64-bit"));
 }
 

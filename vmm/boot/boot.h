@@ -55,7 +55,7 @@ struct bzimage_info {
 
 /*
  * Checks the header in BUF (LEN bytes read from a file of FILE_SIZE bytes).
- * Returns 0, or VIPI_EXIT_BADIMAGE with *WHY set to a short reason.
+ * Returns 0, or -ENOEXEC with *WHY set to a short reason.
  */
 int bzimage_parse(const uint8_t *buf, size_t len, uint64_t file_size, struct bzimage_info *info,
 		  const char **why);

@@ -5,8 +5,9 @@
  */
 #include <string.h>
 
+#include <errno.h>
+
 #include "boot/boot.h"
-#include "util/status.h"
 
 #define HDR_SETUP_SECTS	    0x1f1
 #define HDR_SYSSIZE	    0x1f4
@@ -39,7 +40,7 @@ static uint32_t get32(const uint8_t *p)
 static int bad(const char **why, const char *reason)
 {
 	*why = reason;
-	return VIPI_EXIT_BADIMAGE;
+	return -ENOEXEC;
 }
 
 int bzimage_parse(const uint8_t *buf, size_t len, uint64_t file_size, struct bzimage_info *info,

@@ -14,7 +14,6 @@
 #include "boot/load.h"
 #include "kvm/vm.h"
 #include "util/log.h"
-#include "util/status.h"
 
 #define MIB ((uint64_t)1 << 20)
 
@@ -24,13 +23,12 @@ static int boot_open(const char *what, const char *path, uint64_t *size)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		pr_err("%s %s: %s", what, path, g_strerror(errno));
-		return -VIPI_EXIT_NOINPUT;
+		return pr_errno(-errno, "%s %s", what, path);
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		pr_err("%s %s: not a regular file", what, path);
 		close(fd);
-		return -VIPI_EXIT_NOINPUT;
+		return -EINVAL;
 	}
 	*size = st.st_size;
 	return fd;
@@ -44,14 +42,16 @@ static int boot_read_to_guest(struct vm *vm, int fd, uint64_t off, uint64_t gpa,
 
 	if (!dst) {
 		pr_err("%s does not fit in guest RAM", what);
-		return VIPI_EXIT_CONFIG;
+		return -EFBIG;
 	}
 	while (len) {
 		ssize_t n = pread(fd, dst, len, off);
 
 		if (n <= 0) {
-			pr_err("%s: read failed: %s", what, n ? g_strerror(errno) : "file shrank");
-			return VIPI_EXIT_NOINPUT;
+			if (n)
+				return pr_errno(-errno, "%s: read failed", what);
+			pr_err("%s: read failed: file shrank", what);
+			return -EIO;
 		}
 		dst += n;
 		off += n;
@@ -71,22 +71,22 @@ static int boot_read_header(const char *path, uint8_t *hdr, size_t *len, uint64_
 		return fd;
 	n = pread(fd, hdr, BZIMAGE_HDR_LEN, 0);
 	if (n < 0) {
-		pr_err("kernel %s: %s", path, g_strerror(errno));
+		n = pr_errno(-errno, "kernel %s", path);
 		close(fd);
-		return -VIPI_EXIT_NOINPUT;
+		return n;
 	}
 	*len = n;
 	if (bzimage_parse(hdr, n, *size, info, &why)) {
 		pr_err("kernel %s: %s", path, why);
 		close(fd);
-		return -VIPI_EXIT_BADIMAGE;
+		return -ENOEXEC;
 	}
 	return fd;
 }
 
 /*
  * Where the initrd of SIZE bytes (our command archive included) goes, or
- * VIPI_EXIT_CONFIG after one line when it does not fit beside the kernel.
+ * -EFBIG after one line when it does not fit beside the kernel.
  */
 static int boot_initrd_place(const struct boot_config *cfg, const struct bzimage_info *info,
 			     uint64_t avoid_end, uint64_t total, uint64_t *gpa)
@@ -97,7 +97,7 @@ static int boot_initrd_place(const struct boot_config *cfg, const struct bzimage
 	pr_err("initrd %s (%" G_GUINT64_FORMAT " MiB) does not fit in %" G_GUINT64_FORMAT
 	       " MiB of guest RAM beside the kernel; raise --mem",
 	       cfg->initrd, (total + MIB - 1) / MIB, cfg->mem_bytes / MIB);
-	return VIPI_EXIT_CONFIG;
+	return -EFBIG;
 }
 
 /* The kernel decompresses itself to 16 MiB and needs init_size there. */
@@ -109,7 +109,7 @@ static int boot_kernel_end(const struct boot_config *cfg, const struct bzimage_i
 		return 0;
 	pr_err("kernel needs %" G_GUINT64_FORMAT " MiB of guest RAM; raise --mem",
 	       (*run_end + MIB - 1) / MIB);
-	return VIPI_EXIT_CONFIG;
+	return -EFBIG;
 }
 
 /* Size of the initrd file, padded, plus the command archive. */
@@ -133,14 +133,14 @@ int boot_check(const struct boot_config *cfg)
 
 	fd = boot_read_header(cfg->kernel, hdr, &len, &size, &info);
 	if (fd < 0)
-		return -fd;
+		return fd;
 	close(fd);
 	r = boot_kernel_end(cfg, &info, &run_end);
 	if (r || !cfg->initrd)
 		return r;
 	fd = boot_open("initrd", cfg->initrd, &size);
 	if (fd < 0)
-		return -fd;
+		return fd;
 	close(fd);
 	extra = cfg->cmd ? cpio_command(cfg->cmd) : g_byte_array_new();
 	return boot_initrd_place(cfg, &info, run_end, boot_initrd_total(size, extra), &gpa);
@@ -157,7 +157,7 @@ static int boot_initrd(struct vm *vm, const struct boot_config *cfg,
 
 	fd = boot_open("initrd", cfg->initrd, &size);
 	if (fd < 0)
-		return -fd;
+		return fd;
 	pad = (4 - (size & 3)) & 3;
 	*total = boot_initrd_total(size, extra);
 	r = boot_initrd_place(cfg, info, avoid_end, *total, gpa);
@@ -195,20 +195,24 @@ static int boot_tables(struct vm *vm, const struct boot_config *cfg, const uint8
 		.e820 = e820,
 	};
 
-	if (!low)
-		return VIPI_EXIT_SOFTWARE;
+	if (!low) {
+		pr_err("no guest RAM below 1 MiB");
+		return -EFAULT;
+	}
 	if (cmdlen > cmdmax || cmdlen >= BOOT_CMDLINE_MAX) {
 		pr_err("kernel command line is %zu bytes; this kernel takes %u", cmdlen, cmdmax);
-		return VIPI_EXIT_USAGE;
+		return -E2BIG;
 	}
 	memcpy(low + BOOT_CMDLINE_GPA, cfg->cmdline, cmdlen + 1);
 	za.nr_e820 = e820_build(cfg->mem_bytes, e820, E820_MAX);
-	if (zeropage_build(low + BOOT_ZEROPAGE_GPA, &za))
-		return VIPI_EXIT_SOFTWARE;
+	if (zeropage_build(low + BOOT_ZEROPAGE_GPA, &za)) {
+		pr_err("zero page: the boot header does not describe it");
+		return -EFAULT; /* bzimage_parse() accepted it: a bug */
+	}
 	if (!mptable_build(low + BOOT_MPTABLE_GPA, BOOT_MPTABLE_MAX, BOOT_MPTABLE_GPA,
 			   cfg->ncpus)) {
 		pr_err("MP table: cannot describe %u vCPUs", cfg->ncpus);
-		return VIPI_EXIT_CONFIG;
+		return -EFBIG;
 	}
 	boot_pagetables(low);
 	boot_gdt(low);
@@ -225,7 +229,7 @@ int boot_load(struct vm *vm, const struct boot_config *cfg)
 
 	fd = boot_read_header(cfg->kernel, hdr, &hdrlen, &size, &info);
 	if (fd < 0)
-		return -fd;
+		return fd;
 	r = boot_kernel_end(cfg, &info, &run_end);
 	if (r) {
 		close(fd);

@@ -18,7 +18,9 @@ struct boot_config {
 
 /*
  * Everything the BSP needs before its first KVM_RUN (except registers).
- * Returns 0 or a VIPI_EXIT_* status after one error line.
+ * Returns 0 or -errno after one error line: the file's own errno, -ENOEXEC
+ * (not a bootable bzImage), -EFBIG (does not fit in the RAM), -E2BIG (the
+ * command line is longer than the kernel takes), -EFAULT (a bug of ours).
  */
 int boot_load(struct vm *vm, const struct boot_config *cfg);
 
@@ -26,7 +28,7 @@ int boot_load(struct vm *vm, const struct boot_config *cfg);
  * What boot_load() checks before it touches the VM: the kernel is a
  * readable bzImage that fits in the RAM, the initrd (with the command's
  * archive) is a readable file that fits beside it. For early errors, before
- * /dev/kvm or the lab. Returns 0 or a VIPI_EXIT_* status after one line.
+ * /dev/kvm or the lab. Returns 0 or -errno (as boot_load()) after one line.
  */
 int boot_check(const struct boot_config *cfg);
 

@@ -291,7 +291,7 @@ static int run_start(struct run *r, bool verbose, bool timing)
 		return cli_status(CLI_STAGE_KVM, ret);
 	ret = boot_load(r->vm, &bc);
 	if (ret)
-		return ret;
+		return cli_status(CLI_STAGE_INPUT, ret);
 	ret = vcpu_setup_boot(&r->vm->vcpus[0]);
 	if (!ret)
 		ret = vcpu_start_all(r->vm);
@@ -483,7 +483,9 @@ static int run_check_files(const struct run *r)
 				  .mem_bytes = (uint64_t)r->mem_mib << 20,
 				  .ncpus = r->ncpus };
 
-	return boot_check(&bc);
+	int ret = boot_check(&bc);
+
+	return ret ? cli_status(CLI_STAGE_INPUT, ret) : 0;
 }
 
 /* The whole command line, parsed and checked; nothing is opened yet. */

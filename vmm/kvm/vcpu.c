@@ -87,8 +87,7 @@ static int vcpu_create(struct vm *vm, unsigned int index, const struct vm_config
 	v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED) {
 		v->run = NULL;
-		pr_err("vCPU %u: mmap kvm_run: %s", index, g_strerror(errno));
-		return -errno;
+		return pr_errno(-errno, "vCPU %u: mmap kvm_run", index);
 	}
 	/* CPUID first: KVM derives what MSRs and features are valid from it. */
 	r = vcpu_set_cpuid(v, cfg, supported);

@@ -222,8 +222,7 @@ static int vm_setup_memory(struct vm *vm, uint64_t mem)
 	int r;
 
 	if (!hva) {
-		pr_err("guest RAM: %s", g_strerror(errno));
-		return -errno;
+		return pr_errno(-errno, "guest RAM");
 	}
 	r = vm_add_slot(vm, 0, low, hva);
 	if (!r && mem > low)
@@ -290,8 +289,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 		return r;
 	vm->end_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->end_efd < 0) {
-		pr_err("eventfd: %s", g_strerror(errno));
-		return -errno;
+		return pr_errno(-errno, "eventfd");
 	}
 	vm->fd = kvm_ioctl(vm, KVM_CREATE_VM, 0);
 	if (vm->fd < 0)

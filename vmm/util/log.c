@@ -47,6 +47,18 @@ DEFINE_LOG(pr_warn, "warning: ", true)
 DEFINE_LOG(pr_info, "", true)
 DEFINE_LOG(pr_debug, "debug: ", log_is_verbose)
 
+int pr_errno(int err, const char *fmt, ...)
+{
+	g_autofree char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	pr_err("%s: %s", what, g_strerror(-err));
+	return err;
+}
+
 bool ratelimit_ok(struct ratelimit *rl, unsigned int *suppressed)
 {
 	gint64 now = g_get_monotonic_time();

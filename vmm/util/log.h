@@ -16,6 +16,13 @@ void pr_info(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void pr_debug(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /*
+ * For a failed system call: prints "WHAT: strerror(-ERR)", WHAT formatted
+ * from FMT, and returns ERR (-errno; pass -errno itself, read before any
+ * other call can change it): return pr_errno(-errno, "kernel %s", path);
+ */
+int pr_errno(int err, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/*
  * A hostile guest can make the VMM log at the rate it traps: each call site
  * gets a budget of RATELIMIT_BURST lines per RATELIMIT_INTERVAL_US, and the
  * number it swallowed is reported when the next window opens.
