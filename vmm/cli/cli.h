@@ -38,4 +38,14 @@ bool cli_uint(const char *opt, const char *s, unsigned int min, unsigned int max
  */
 int cli_place(enum lab_mode mode, bool *in_lab, char **why);
 
+/*
+ * Runs ARGV in a lab machine (lab_run()), or this very program again as
+ * "vipi SUBCMD ARGS..." for `vipi run` and `vipi bench` where lab_place()
+ * chose the lab: vipi's exit status, the command's own where it ran.
+ */
+int cli_lab_run(const struct lab_config *cfg, char *const argv[]);
+int cli_lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char **argv);
+/* cli_lab_reexec() under its old name, for vmm/cli/bench.c until it calls that. */
+int lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char **argv);
+
 #endif

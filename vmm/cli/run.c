@@ -206,7 +206,7 @@ static int run_in_lab(const struct run *r, const char *why, int argc, char **arg
 	cfg.mem_mib = MIN(r->mem_mib + 1024, LAB_MAX_MEM_MIB);
 	if (r->timeout_s)
 		cfg.timeout_s = r->timeout_s + 120; /* the inner run times out first */
-	return lab_reexec(&cfg, "run", argc, argv);
+	return cli_lab_reexec(&cfg, "run", argc, argv);
 }
 
 /* SIGINT/SIGTERM arrive on a signalfd; SIGPIPE must not kill us mid-run. */

@@ -18,7 +18,7 @@
 #include <glib.h>
 
 #include "lab/lab.h"
-#include "util/status.h"
+#include "util/log.h"
 
 /* How often PID 1 looks for a signal from the host (a 9p lookup each time). */
 #define GUEST_POLL_MS 250
@@ -92,10 +92,11 @@ static int guest_signal(const char *dir)
 	return sig == SIGINT || sig == SIGTERM ? sig : 0;
 }
 
-static int guest_wait(const char *dir, pid_t child)
+/* Waits for CHILD: 0 with its wait status in *WSTATUS, or -errno. */
+static int guest_wait(const char *dir, pid_t child, int *wstatus)
 {
 	bool signalled = false;
-	int wstatus, sig;
+	int sig;
 	pid_t r;
 
 	/*
@@ -104,25 +105,22 @@ static int guest_wait(const char *dir, pid_t child)
 	 * terminal's ^C would be.
 	 */
 	for (;;) {
-		r = waitpid(-1, &wstatus, WNOHANG);
+		r = waitpid(-1, wstatus, WNOHANG);
 		if (r == child)
-			break;
+			return 0;
 		if (r > 0 || (r < 0 && errno == EINTR))
 			continue;
 		if (r < 0)
-			return VIPI_EXIT_OSERR;
+			return pr_errno(-errno, "lab: waitpid");
 		if (!signalled && (sig = guest_signal(dir))) {
 			kill(-child, sig);
 			signalled = true;
 		}
 		g_usleep(GUEST_POLL_MS * 1000);
 	}
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return WEXITSTATUS(wstatus);
 }
 
-int lab_guest_main(const char *dir)
+int lab_guest_run(const char *dir, int *wstatus)
 {
 	g_auto(GStrv) argv = guest_read_vec(dir, "argv");
 	g_auto(GStrv) env = guest_read_vec(dir, "env");
@@ -131,7 +129,6 @@ int lab_guest_main(const char *dir)
 	g_autofree char *cwd = NULL;
 	int out = guest_open_out(dir, "stdout");
 	int err = guest_open_out(dir, "stderr");
-	int status = VIPI_EXIT_SOFTWARE;
 	pid_t child;
 
 	g_file_get_contents(cwdp, &cwd, NULL, NULL);
@@ -140,17 +137,21 @@ int lab_guest_main(const char *dir)
 	g_file_set_contents(startp, "", 0, NULL);
 	if (!argv || !argv[0] || !env || out < 0 || err < 0) {
 		dprintf(err >= 0 ? err : 2, "vipi lab: job %s is incomplete\n", dir);
-		goto done;
+		return -EFAULT;
 	}
 	/* A vipi in the job keeps its guests here (lab_place()). */
 	env = g_environ_setenv(env, LAB_MACHINE_ENV, "1", TRUE);
 	child = fork();
 	if (child == 0)
 		guest_exec(argv, env, cwd, out, err);
-	status = child > 0 ? guest_wait(dir, child) : VIPI_EXIT_OSERR;
-done:
+	if (child < 0)
+		return pr_errno(-errno, "lab: fork");
+	return guest_wait(dir, child, wstatus);
+}
+
+void lab_guest_finish(const char *dir, int status)
+{
 	guest_write_status(dir, status);
 	sync();
 	reboot(RB_AUTOBOOT);
-	return status;
 }

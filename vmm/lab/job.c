@@ -10,20 +10,19 @@
 
 #include "lab/job.h"
 #include "util/log.h"
-#include "util/status.h"
 
 extern char **environ;
 
-static bool job_write(const char *dir, const char *name, const char *data, gsize len)
+static int job_write(const char *dir, const char *name, const char *data, gsize len)
 {
 	g_autofree char *p = g_build_filename(dir, name, NULL);
 	g_autoptr(GError) err = NULL;
 
 	if (!g_file_set_contents(p, data, len, &err)) {
 		pr_err("lab: %s", err->message);
-		return false;
+		return -EIO;
 	}
-	return true;
+	return 0;
 }
 
 /* VEC as NUL-terminated strings back to back. */
@@ -42,33 +41,41 @@ int lab_job_create(struct lab_job *job, char *const argv[])
 	g_autofree char *cwd = g_get_current_dir();
 	g_autoptr(GString) a = job_join(argv);
 	g_autoptr(GString) e = job_join(environ);
+	const struct {
+		const char *name, *data;
+		gssize len;
+	} files[] = {
+		{ "exe", self, -1 }, { "argv", a->str, a->len }, { "env", e->str, e->len },
+		{ "cwd", cwd, -1 },  { "stdout", "", 0 },	 { "stderr", "", 0 },
+	};
 	g_autofree char *out = NULL, *errp = NULL;
+	int r;
 
 	job->out_fd = job->err_fd = -1;
 	/* /tmp, not $TMPDIR: the path goes on a kernel command line, unquoted. */
 	job->dir = g_strdup("/tmp/vipi-lab-XXXXXX");
 	if (!g_mkdtemp(job->dir)) {
-		pr_err("lab: cannot create %s: %s", job->dir, g_strerror(errno));
+		r = pr_errno(-errno, "lab: cannot create %s", job->dir);
 		g_clear_pointer(&job->dir, g_free);
-		return VIPI_EXIT_CANTCREAT;
+		return r;
 	}
-	if (!self || !job_write(job->dir, "exe", self, -1) ||
-	    !job_write(job->dir, "argv", a->str, a->len) ||
-	    !job_write(job->dir, "env", e->str, e->len) || !job_write(job->dir, "cwd", cwd, -1) ||
-	    !job_write(job->dir, "stdout", "", 0) || !job_write(job->dir, "stderr", "", 0))
+	r = self ? 0 : pr_errno(-ENOENT, "lab: /proc/self/exe");
+	for (size_t i = 0; i < G_N_ELEMENTS(files) && !r; i++)
+		r = job_write(job->dir, files[i].name, files[i].data, files[i].len);
+	if (r)
 		goto fail;
 	out = g_build_filename(job->dir, "stdout", NULL);
 	errp = g_build_filename(job->dir, "stderr", NULL);
 	job->out_fd = open(out, O_RDONLY | O_CLOEXEC);
 	job->err_fd = open(errp, O_RDONLY | O_CLOEXEC);
 	if (job->out_fd < 0 || job->err_fd < 0) {
-		pr_err("lab: cannot open %s: %s", out, g_strerror(errno));
+		r = pr_errno(-errno, "lab: cannot open %s", out);
 		goto fail;
 	}
 	return 0;
 fail:
 	lab_job_destroy(job);
-	return VIPI_EXIT_CANTCREAT;
+	return r;
 }
 
 static void job_copy(int from, int to)

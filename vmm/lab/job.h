@@ -21,7 +21,7 @@ struct lab_job {
 	int out_fd, err_fd; /* our read ends of stdout and stderr */
 };
 
-/* Returns 0 or a VIPI_EXIT_* status (after one error line). */
+/* Returns 0 or -errno (after one error line). */
 int lab_job_create(struct lab_job *job, char *const argv[]);
 /* Copies whatever new output the guest side wrote to our stdout/stderr. */
 void lab_job_pump(struct lab_job *job);

@@ -21,7 +21,6 @@
 #include "lab/job.h"
 #include "kvm/hostkvm.h"
 #include "util/log.h"
-#include "util/status.h"
 
 #define LAB_POLL_MS 20
 /*
@@ -32,14 +31,6 @@
  * 5-7 s; the margin is for a loaded host.
  */
 #define LAB_START_S 45
-
-enum lab_end {
-	LAB_END_EXITED,
-	LAB_END_TIMEOUT,
-	LAB_END_SIGNAL,
-	LAB_END_NOSTART, /* the machine did not start the command in LAB_START_S */
-	LAB_END_NOSPAWN, /* QEMU could not be started */
-};
 
 static volatile sig_atomic_t lab_signal, lab_signals;
 
@@ -126,11 +117,6 @@ static void lab_restore_signals(const struct sigaction old[2])
 {
 	sigaction(SIGINT, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);
-}
-
-static int lab_signal_status(int sig)
-{
-	return sig == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
 }
 
 static char **lab_qemu_argv(const struct lab_config *cfg, const struct lab_job *job,
@@ -250,41 +236,27 @@ static enum lab_end lab_boot(const struct lab_config *cfg, struct lab_job *job, 
 	return end;
 }
 
-static int lab_finish(const struct lab_config *cfg, struct lab_job *job, int wstatus)
+/* QEMU exited: the command's status if it wrote one, else why not. */
+static void lab_finish(struct lab_job *job, int wstatus, struct lab_result *res)
 {
 	g_autofree char *why = NULL;
-	int status;
 
-	if (lab_job_status(job, &status))
-		return status;
+	if (lab_job_status(job, &res->status)) {
+		res->end = LAB_END_EXITED;
+		return;
+	}
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 127) {
 		why = lab_job_tail(job, "qemu.log");
 		pr_err("lab: QEMU did not start: %s", why ? why : "no message");
-		return VIPI_EXIT_UNAVAILABLE;
+		res->end = LAB_END_NOQEMU;
+		return;
 	}
 	why = lab_job_tail(job, "console.log");
 	if (!why)
 		why = lab_job_tail(job, "qemu.log");
 	pr_err("lab: the lab machine stopped without the command's exit status: %s",
 	       why ? why : "no console output");
-	return VIPI_EXIT_GUEST_CRASH;
-}
-
-int lab_run_here(char *const argv[])
-{
-	g_autoptr(GError) err = NULL;
-	int wstatus;
-
-	/* A host whose /dev/kvm runs PC guests: the command runs here, as it is. */
-	if (!g_spawn_sync(NULL, (char **)argv, NULL,
-			  G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, NULL,
-			  NULL, &wstatus, &err)) {
-		pr_err("lab: %s", err->message);
-		return 127;
-	}
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return WEXITSTATUS(wstatus);
+	res->end = LAB_END_NOSTATUS;
 }
 
 static bool lab_kit_ok(const struct lab_config *cfg)
@@ -303,38 +275,63 @@ static bool lab_kit_ok(const struct lab_config *cfg)
 	return true;
 }
 
-int lab_run(const struct lab_config *cfg, char *const argv[])
+/* Says why the machine did not exit by itself (END); the job's tail where it helps. */
+static void lab_report_end(const struct lab_config *cfg, struct lab_job *job, enum lab_end end)
+{
+	g_autofree char *why = NULL;
+
+	switch (end) {
+	case LAB_END_NOSPAWN:
+		pr_err("lab: cannot start QEMU: %s", g_strerror(errno));
+		break;
+	case LAB_END_NOSTART:
+		why = lab_job_tail(job, "console.log");
+		pr_err("lab: the lab machine did not start the command within %d s, twice: %s",
+		       LAB_START_S, why ? why : "no console output");
+		break;
+	case LAB_END_TIMEOUT:
+		pr_err("lab: timed out after %u s; the lab machine was stopped", cfg->timeout_s);
+		break;
+	case LAB_END_SIGNAL:
+		pr_err("lab: interrupted; the lab machine was stopped");
+		break;
+	default:
+		break;
+	}
+}
+
+int lab_run(const struct lab_config *cfg, char *const argv[], struct lab_result *res)
 {
 	g_autofree char *qemu = NULL;
 	g_auto(GStrv) qargv = NULL;
 	struct sigaction old[2];
 	struct lab_job job;
-	enum lab_end end;
 	gint64 deadline;
-	int wstatus = 0, ret;
+	int wstatus = 0, r;
 
+	*res = (struct lab_result){ .end = LAB_END_NOSTATUS };
 	qemu = g_find_program_in_path("qemu-system-x86_64");
 	if (!qemu) {
 		pr_err("lab: %s, and the lab needs QEMU: apt-get install qemu-system-x86",
 		       cfg->why ? cfg->why : "no usable /dev/kvm");
-		return VIPI_EXIT_UNAVAILABLE;
+		return -ENOPKG;
 	}
 	if (!lab_kit_ok(cfg))
-		return VIPI_EXIT_UNAVAILABLE;
+		return -ENOPKG;
 	if (!cfg->quiet)
 		pr_info("%s: running in the lab (QEMU TCG, nested KVM); "
 			"timings are emulated, exit counts are exact",
 			cfg->why ? cfg->why : "no usable /dev/kvm");
 
-	ret = lab_job_create(&job, argv);
-	if (ret)
-		return ret;
+	r = lab_job_create(&job, argv);
+	if (r)
+		return r;
 	qargv = lab_qemu_argv(cfg, &job, qemu);
 	deadline = cfg->timeout_s ? g_get_monotonic_time() + (gint64)cfg->timeout_s * G_USEC_PER_SEC
 				  : 0;
 	lab_trap_signals(old);
-	end = lab_boot(cfg, &job, qargv, deadline, &wstatus);
-	if (end == LAB_END_NOSTART) {
+	res->end = lab_boot(cfg, &job, qargv, deadline, &wstatus);
+	if (res->end == LAB_END_NOSTART) {
 		/* Read now: the next boot truncates it. */
 		g_autofree char *con = lab_job_tail(&job, "console.log");
 
@@ -342,55 +339,14 @@ int lab_run(const struct lab_config *cfg, char *const argv[])
 		pr_warn("lab: the lab machine did not start the command within %d s "
 			"(stuck in its boot; console: %s); booting it again",
 			LAB_START_S, con ? con : "nothing");
-		end = lab_boot(cfg, &job, qargv, deadline, &wstatus);
+		res->end = lab_boot(cfg, &job, qargv, deadline, &wstatus);
 	}
-	switch (end) {
-	case LAB_END_NOSPAWN:
-		pr_err("lab: cannot start QEMU: %s", g_strerror(errno));
-		ret = VIPI_EXIT_OSERR;
-		break;
-	case LAB_END_NOSTART: {
-		g_autofree char *why = lab_job_tail(&job, "console.log");
-
-		pr_err("lab: the lab machine did not start the command within %d s, twice: %s",
-		       LAB_START_S, why ? why : "no console output");
-		ret = VIPI_EXIT_GUEST_CRASH;
-		break;
-	}
-	case LAB_END_TIMEOUT:
-		pr_err("lab: timed out after %u s; the lab machine was stopped", cfg->timeout_s);
-		ret = VIPI_EXIT_TIMEOUT;
-		break;
-	case LAB_END_SIGNAL:
-		pr_err("lab: interrupted; the lab machine was stopped");
-		ret = lab_signal_status(lab_signal);
-		break;
-	default:
-		ret = lab_finish(cfg, &job, wstatus);
-	}
+	if (res->end == LAB_END_EXITED)
+		lab_finish(&job, wstatus, res);
+	else
+		lab_report_end(cfg, &job, res->end);
+	res->signal = lab_signal;
 	lab_restore_signals(old);
 	lab_job_destroy(&job);
-	return ret;
-}
-
-int lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char **argv)
-{
-	g_autoptr(GPtrArray) a = g_ptr_array_new_with_free_func(g_free);
-	g_autofree char *self = g_file_read_link("/proc/self/exe", NULL);
-
-	if (!self) {
-		pr_err("cannot find this program's path in /proc/self/exe");
-		return VIPI_EXIT_OSERR;
-	}
-	/*
-	 * The arguments go in unchanged, --lab among them: inside, the lab
-	 * machine's environment (LAB_MACHINE_ENV) makes lab_place() keep the
-	 * run there, whatever --lab says, so that it cannot start another.
-	 */
-	g_ptr_array_add(a, g_strdup(self));
-	g_ptr_array_add(a, g_strdup(subcmd));
-	for (int i = 1; i < argc; i++)
-		g_ptr_array_add(a, g_strdup(argv[i]));
-	g_ptr_array_add(a, NULL);
-	return lab_run(cfg, (char *const *)a->pdata);
+	return 0;
 }

@@ -65,19 +65,39 @@ bool lab_machine(void);
  */
 enum lab_place lab_place(enum lab_mode mode, char **why);
 
-/* Runs ARGV in a lab machine; returns its exit status or a VIPI_EXIT_* failure. */
-int lab_run(const struct lab_config *cfg, char *const argv[]);
-/* Runs ARGV here, as it is (a host whose KVM runs PC guests). */
-int lab_run_here(char *const argv[]);
+/* How a lab machine ended (lab_run()); vmm/cli makes it an exit status. */
+enum lab_end {
+	LAB_END_EXITED,	  /* the command exited: lab_result.status is its status */
+	LAB_END_NOSTATUS, /* the machine stopped without the command's status */
+	LAB_END_NOQEMU,	  /* QEMU was forked but could not be executed */
+	LAB_END_NOSPAWN,  /* QEMU could not be forked, or its log not created */
+	LAB_END_NOSTART,  /* twice, the machine did not start the command in time */
+	LAB_END_TIMEOUT,  /* cfg.timeout_s expired: the machine was stopped */
+	LAB_END_SIGNAL,	  /* SIGINT/SIGTERM (lab_result.signal) stopped the machine */
+};
+
+struct lab_result {
+	enum lab_end end;
+	int status; /* LAB_END_EXITED: the command's exit status */
+	int signal; /* LAB_END_SIGNAL */
+};
 
 /*
- * Runs this very program again in a lab machine, as "vipi SUBCMD ARGS...",
- * for `vipi run` and `vipi bench` where lab_place() chose the lab.
+ * Runs ARGV in a lab machine: 0 with *RES saying how it ended (every end but
+ * LAB_END_EXITED after one line on why), or -errno after one line when no
+ * machine ran: -ENOPKG for no QEMU or an incomplete kit, else the job
+ * directory's errno.
  */
-int lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char **argv);
+int lab_run(const struct lab_config *cfg, char *const argv[], struct lab_result *res);
 
-/* The side inside the lab machine: PID 1 after the init script's chroot. */
-int lab_guest_main(const char *jobdir);
+/*
+ * The side inside the lab machine: PID 1 after the init script's chroot.
+ * lab_guest_run() runs the job in JOBDIR: 0 with its wait status in
+ * *WSTATUS, or -errno after one line (-EFAULT: the job is incomplete).
+ * lab_guest_finish() records STATUS for the host and reboots.
+ */
+int lab_guest_run(const char *jobdir, int *wstatus);
+void lab_guest_finish(const char *jobdir, int status);
 /* PID 1 of the lab machine: holds KVM's text-patching keys on (pin.c). */
 void lab_pin_text(void);
 
