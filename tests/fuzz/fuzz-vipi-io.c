@@ -12,6 +12,7 @@
 
 #include "devices/pci.h"
 #include "devices/vipi.h"
+#include "util/vipi_config.h"
 
 #define RAM_SIZE   (64u << 10)
 #define MAX_RANGES 16
@@ -150,7 +151,7 @@ static void run_op(struct fake *f, struct pci_dev *pd, const uint8_t *op)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vipi_cfg cfg = { .spin_us = 10, .poller_cpu = -1 };
+	struct vipi_config cfg = { .vipi_spin_us = 10, .vipi_poller_cpu = -1 };
 	struct fake f = { 0 };
 	struct pci_bus *bus;
 	struct vipi_dev *dev;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "devices/vipi.h"
+#include "util/vipi_config.h"
 
 #define SLOT_SIZE (1u << 20)
 #define NR_VCPUS  4
@@ -120,7 +121,7 @@ struct fixture {
 
 static void setup(struct fixture *f, unsigned int spin_us, const struct vipi_ops *ops)
 {
-	struct vipi_cfg cfg = { .spin_us = spin_us, .poller_cpu = -1 };
+	struct vipi_config cfg = { .vipi_spin_us = spin_us, .vipi_poller_cpu = -1 };
 
 	memset(f, 0, sizeof(*f));
 	pthread_mutex_init(&f->vm.lock, NULL);

@@ -13,6 +13,7 @@
 #include "boot/boot.h"
 #include "boot/load.h"
 #include "kvm/vm.h"
+#include "util/vipi_config.h"
 #include "util/log.h"
 
 #define MIB ((uint64_t)1 << 20)
@@ -88,24 +89,24 @@ static int boot_read_header(const char *path, uint8_t *hdr, size_t *len, uint64_
  * Where the initrd of SIZE bytes (our command archive included) goes, or
  * -EFBIG after one line when it does not fit beside the kernel.
  */
-static int boot_initrd_place(const struct boot_config *cfg, const struct bzimage_info *info,
+static int boot_initrd_place(const struct vipi_config *cfg, const struct bzimage_info *info,
 			     uint64_t avoid_end, uint64_t total, uint64_t *gpa)
 {
-	if (!initrd_place(boot_low_ram_end(cfg->mem_bytes), info->initrd_addr_max, avoid_end, total,
+	if (!initrd_place(boot_low_ram_end(cfg->ram_size), info->initrd_addr_max, avoid_end, total,
 			  gpa))
 		return 0;
 	pr_err("initrd %s (%" G_GUINT64_FORMAT " MiB) does not fit in %" G_GUINT64_FORMAT
 	       " MiB of guest RAM beside the kernel; raise --mem",
-	       cfg->initrd, (total + MIB - 1) / MIB, cfg->mem_bytes / MIB);
+	       cfg->initrd, (total + MIB - 1) / MIB, cfg->ram_size / MIB);
 	return -EFBIG;
 }
 
 /* The kernel decompresses itself to 16 MiB and needs init_size there. */
-static int boot_kernel_end(const struct boot_config *cfg, const struct bzimage_info *info,
+static int boot_kernel_end(const struct vipi_config *cfg, const struct bzimage_info *info,
 			   uint64_t *run_end)
 {
 	*run_end = MAX(BOOT_KERNEL_GPA + info->kernel_size, BOOT_KERNEL_RUN_GPA + info->init_size);
-	if (*run_end <= boot_low_ram_end(cfg->mem_bytes))
+	if (*run_end <= boot_low_ram_end(cfg->ram_size))
 		return 0;
 	pr_err("kernel needs %" G_GUINT64_FORMAT " MiB of guest RAM; raise --mem",
 	       (*run_end + MIB - 1) / MIB);
@@ -122,7 +123,7 @@ static uint64_t boot_initrd_total(uint64_t size, const GByteArray *extra)
 	return size + ((4 - (size & 3)) & 3) + extra->len;
 }
 
-int boot_check(const struct boot_config *cfg)
+int boot_check(const struct vipi_config *cfg)
 {
 	g_autoptr(GByteArray) extra = NULL;
 	uint8_t hdr[BZIMAGE_HDR_LEN];
@@ -146,7 +147,7 @@ int boot_check(const struct boot_config *cfg)
 	return boot_initrd_place(cfg, &info, run_end, boot_initrd_total(size, extra), &gpa);
 }
 
-static int boot_initrd(struct vm *vm, const struct boot_config *cfg,
+static int boot_initrd(struct vm *vm, const struct vipi_config *cfg,
 		       const struct bzimage_info *info, uint64_t avoid_end, uint64_t *gpa,
 		       uint64_t *total)
 {
@@ -178,7 +179,7 @@ static int boot_initrd(struct vm *vm, const struct boot_config *cfg,
 	return 0;
 }
 
-static int boot_tables(struct vm *vm, const struct boot_config *cfg, const uint8_t *hdr,
+static int boot_tables(struct vm *vm, const struct vipi_config *cfg, const uint8_t *hdr,
 		       const struct bzimage_info *info, uint64_t initrd_gpa, uint64_t initrd_size)
 {
 	struct boot_e820 e820[E820_MAX];
@@ -204,14 +205,14 @@ static int boot_tables(struct vm *vm, const struct boot_config *cfg, const uint8
 		return -E2BIG;
 	}
 	memcpy(low + BOOT_CMDLINE_GPA, cfg->cmdline, cmdlen + 1);
-	za.nr_e820 = e820_build(cfg->mem_bytes, e820, E820_MAX);
+	za.nr_e820 = e820_build(cfg->ram_size, e820, E820_MAX);
 	if (zeropage_build(low + BOOT_ZEROPAGE_GPA, &za)) {
 		pr_err("zero page: the boot header does not describe it");
 		return -EFAULT; /* bzimage_parse() accepted it: a bug */
 	}
 	if (!mptable_build(low + BOOT_MPTABLE_GPA, BOOT_MPTABLE_MAX, BOOT_MPTABLE_GPA,
-			   cfg->ncpus)) {
-		pr_err("MP table: cannot describe %u vCPUs", cfg->ncpus);
+			   cfg->nr_cpus)) {
+		pr_err("MP table: cannot describe %u vCPUs", cfg->nr_cpus);
 		return -EFBIG;
 	}
 	boot_pagetables(low);
@@ -219,7 +220,7 @@ static int boot_tables(struct vm *vm, const struct boot_config *cfg, const uint8
 	return 0;
 }
 
-int boot_load(struct vm *vm, const struct boot_config *cfg)
+int boot_load(struct vm *vm, const struct vipi_config *cfg)
 {
 	uint8_t hdr[BZIMAGE_HDR_LEN];
 	struct bzimage_info info;

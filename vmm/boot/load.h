@@ -3,18 +3,8 @@
 #ifndef VIPI_BOOT_LOAD_H
 #define VIPI_BOOT_LOAD_H
 
-#include <stdint.h>
-
 struct vm;
-
-struct boot_config {
-	const char *kernel;
-	const char *initrd;
-	const char *cmdline;
-	char *const *cmd; /* guest command, appended to the initrd; NULL: none */
-	uint64_t mem_bytes;
-	unsigned int ncpus;
-};
+struct vipi_config;
 
 /*
  * Everything the BSP needs before its first KVM_RUN (except registers).
@@ -22,14 +12,15 @@ struct boot_config {
  * (not a bootable bzImage), -EFBIG (does not fit in the RAM), -E2BIG (the
  * command line is longer than the kernel takes), -EFAULT (a bug of ours).
  */
-int boot_load(struct vm *vm, const struct boot_config *cfg);
+int boot_load(struct vm *vm, const struct vipi_config *cfg);
 
 /*
- * What boot_load() checks before it touches the VM: the kernel is a
+ * What boot_load() checks before it touches the VM (CFG's kernel, initrd,
+ * command and RAM): the kernel is a
  * readable bzImage that fits in the RAM, the initrd (with the command's
  * archive) is a readable file that fits beside it. For early errors, before
  * /dev/kvm or the lab. Returns 0 or -errno (as boot_load()) after one line.
  */
-int boot_check(const struct boot_config *cfg);
+int boot_check(const struct vipi_config *cfg);
 
 #endif

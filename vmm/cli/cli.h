@@ -31,6 +31,9 @@ bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, char ***cmd);
 bool cli_uint(const char *opt, const char *s, unsigned int min, unsigned int max,
 	      unsigned int *out);
 
+/* "on" or "off" for OPT into *OUT; S NULL (not given) leaves *OUT. One error line otherwise. */
+bool cli_onoff(const char *opt, const char *s, bool *out);
+
 /*
  * Where this command's guests run under --lab MODE (lab_place()): 0 with
  * *IN_LAB set, or the exit status after one line on why they cannot run

@@ -60,6 +60,18 @@ bad:
 	return false;
 }
 
+bool cli_onoff(const char *opt, const char *s, bool *out)
+{
+	if (!s)
+		return true;
+	if (strcmp(s, "on") && strcmp(s, "off")) {
+		pr_err("%s takes on or off, not '%s'", opt, s);
+		return false;
+	}
+	*out = !strcmp(s, "on");
+	return true;
+}
+
 int cli_place(enum lab_mode mode, bool *in_lab, char **why)
 {
 	enum lab_place place = lab_place(mode, why);

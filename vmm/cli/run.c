@@ -37,21 +37,15 @@
 /* Identical for QEMU in the boot-time comparison (tests/lab/run-vs-qemu.sh). */
 #define RUN_BASE_CMDLINE "console=ttyS0 quiet reboot=k panic=-1"
 
-struct run_opts {
-	char *kernel, *initrd, *cpus, *mem, *append, *stats, *timeout, *pv_ipi, *lab;
-	char *vipi, *vipi_spin_us, *vipi_poller_cpu;
-	char *disable_exits, *halt_poll_ns;
+/* What GOption fills: the options as typed, until run_config() checks them. */
+struct run_args {
+	char *cpus, *mem, *append, *timeout, *pv_ipi, *lab;
+	char *vipi, *vipi_spin_us, *vipi_poller_cpu, *disable_exits, *halt_poll_ns;
 	gboolean timing, verbose, trace_exits;
 };
 
 struct run {
-	unsigned int ncpus, mem_mib, timeout_s;
-	bool pv_ipi, interactive, trace_exits;
-	struct exits_config exits;
-	char **cmd;
-	char *kernel, *initrd, *cmdline;
-	const char *stats_path;
-	gint64 t0_us;
+	struct vipi_config cfg;
 	struct vm *vm;
 	struct devices *dev;
 	int sig_fd;
@@ -59,61 +53,66 @@ struct run {
 	struct termios tty_saved;
 };
 
-static void run_opts_free(struct run_opts *o)
+static void run_args_clear(struct run_args *a)
 {
-	g_free(o->kernel);
-	g_free(o->initrd);
-	g_free(o->cpus);
-	g_free(o->mem);
-	g_free(o->append);
-	g_free(o->stats);
-	g_free(o->timeout);
-	g_free(o->pv_ipi);
-	g_free(o->lab);
-	g_free(o->vipi);
-	g_free(o->vipi_spin_us);
-	g_free(o->vipi_poller_cpu);
-	g_free(o->disable_exits);
-	g_free(o->halt_poll_ns);
+	g_free(a->cpus);
+	g_free(a->mem);
+	g_free(a->append);
+	g_free(a->timeout);
+	g_free(a->pv_ipi);
+	g_free(a->lab);
+	g_free(a->vipi);
+	g_free(a->vipi_spin_us);
+	g_free(a->vipi_poller_cpu);
+	g_free(a->disable_exits);
+	g_free(a->halt_poll_ns);
 }
 
-static int run_parse(int *argc, char ***argv, struct run_opts *o, char ***cmd, bool help)
+static void run_config_clear(struct vipi_config *c)
+{
+	g_free(c->kernel);
+	g_free(c->initrd);
+	g_free(c->cmdline);
+	g_free(c->stats_path);
+}
+
+static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_config *c, bool help)
 {
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[-- CMD [ARGS...]]");
 	GOptionEntry entries[] = {
-		{ "kernel", 0, 0, G_OPTION_ARG_FILENAME, &o->kernel, "bzImage (default: kit)",
+		{ "kernel", 0, 0, G_OPTION_ARG_FILENAME, &c->kernel, "bzImage (default: kit)",
 		  "FILE" },
-		{ "initrd", 0, 0, G_OPTION_ARG_FILENAME, &o->initrd,
+		{ "initrd", 0, 0, G_OPTION_ARG_FILENAME, &c->initrd,
 		  "initramfs (default: kit guest.cpio.gz)", "FILE" },
-		{ "cpus", 0, 0, G_OPTION_ARG_STRING, &o->cpus, "vCPUs (default 1)", "N" },
-		{ "mem", 0, 0, G_OPTION_ARG_STRING, &o->mem, "guest RAM (default 512)", "MiB" },
-		{ "append", 0, 0, G_OPTION_ARG_STRING, &o->append, "more kernel arguments",
+		{ "cpus", 0, 0, G_OPTION_ARG_STRING, &a->cpus, "vCPUs (default 1)", "N" },
+		{ "mem", 0, 0, G_OPTION_ARG_STRING, &a->mem, "guest RAM (default 512)", "MiB" },
+		{ "append", 0, 0, G_OPTION_ARG_STRING, &a->append, "more kernel arguments",
 		  "ARGS" },
-		{ "stats", 0, 0, G_OPTION_ARG_FILENAME, &o->stats, "write counters as JSON",
+		{ "stats", 0, 0, G_OPTION_ARG_FILENAME, &c->stats_path, "write counters as JSON",
 		  "FILE" },
-		{ "timeout", 0, 0, G_OPTION_ARG_STRING, &o->timeout, "give up after S seconds",
+		{ "timeout", 0, 0, G_OPTION_ARG_STRING, &a->timeout, "give up after S seconds",
 		  "S" },
-		{ "pv-ipi", 0, 0, G_OPTION_ARG_STRING, &o->pv_ipi,
+		{ "pv-ipi", 0, 0, G_OPTION_ARG_STRING, &a->pv_ipi,
 		  "KVM PV IPIs for the guest (default on)", "on|off" },
-		{ "vipi", 0, 0, G_OPTION_ARG_STRING, &o->vipi, "the vipi IPI device (default on)",
+		{ "vipi", 0, 0, G_OPTION_ARG_STRING, &a->vipi, "the vipi IPI device (default on)",
 		  "on|off" },
-		{ "vipi-spin-us", 0, 0, G_OPTION_ARG_STRING, &o->vipi_spin_us,
+		{ "vipi-spin-us", 0, 0, G_OPTION_ARG_STRING, &a->vipi_spin_us,
 		  "vipi poller: spin this long after a request before sleeping (default 200)",
 		  "US" },
-		{ "vipi-poller-cpu", 0, 0, G_OPTION_ARG_STRING, &o->vipi_poller_cpu,
+		{ "vipi-poller-cpu", 0, 0, G_OPTION_ARG_STRING, &a->vipi_poller_cpu,
 		  "vipi poller: pin to this host CPU", "N" },
-		{ "disable-exits", 0, 0, G_OPTION_ARG_STRING, &o->disable_exits,
+		{ "disable-exits", 0, 0, G_OPTION_ARG_STRING, &a->disable_exits,
 		  "let the guest run these without exits (KVM_CAP_X86_DISABLE_EXITS)",
 		  "hlt,mwait,pause,cstate" },
-		{ "halt-poll-ns", 0, 0, G_OPTION_ARG_STRING, &o->halt_poll_ns,
+		{ "halt-poll-ns", 0, 0, G_OPTION_ARG_STRING, &a->halt_poll_ns,
 		  "KVM's halt-polling window for this VM (KVM_CAP_HALT_POLL)", "NS" },
-		{ "trace-exits", 0, 0, G_OPTION_ARG_NONE, &o->trace_exits,
+		{ "trace-exits", 0, 0, G_OPTION_ARG_NONE, &a->trace_exits,
 		  "count exits by reason and ICR writes per vCPU in tracefs (root)", NULL },
-		{ "timing", 0, 0, G_OPTION_ARG_NONE, &o->timing,
+		{ "timing", 0, 0, G_OPTION_ARG_NONE, &a->timing,
 		  "print the time to the guest command's start", NULL },
-		{ "lab", 0, 0, G_OPTION_ARG_STRING, &o->lab, "use the lab (default auto)",
+		{ "lab", 0, 0, G_OPTION_ARG_STRING, &a->lab, "use the lab (default auto)",
 		  "auto|never|always" },
-		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o->verbose,
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose,
 		  "show the guest console and more", NULL },
 		{ NULL }
 	};
@@ -123,76 +122,58 @@ static int run_parse(int *argc, char ***argv, struct run_opts *o, char ***cmd, b
 	g_option_context_set_summary(
 		ctx, "Boots a Linux guest with N vCPUs on /dev/kvm and runs CMD in it as root\n"
 		     "(without CMD: a shell on the console). CMD's exit status is vipi's.");
-	return cli_parse(ctx, argc, argv, cmd) ? 0 : VIPI_EXIT_USAGE;
+	return cli_parse(ctx, argc, argv, &c->cmd) ? 0 : VIPI_EXIT_USAGE;
 }
 
-/* --vipi and the poller's options, handed to the PCI bus (devices/pci_vm.c). */
-static int run_config_vipi(const struct run_opts *o)
+/* The numbers, each in its range; false after one line on the first that is not. */
+static bool run_config_numbers(const struct run_args *a, struct vipi_config *c)
 {
-	struct vipi_cfg cfg = { .spin_us = VIPI_SPIN_US_DEFAULT, .poller_cpu = -1 };
-	unsigned int cpu;
+	unsigned int mem_mib = RUN_DEFAULT_MEM_MIB, cpu = 0, ns = 0;
+	const struct {
+		const char *opt, *value;
+		unsigned int min, max, *out;
+	} nums[] = {
+		{ "--cpus", a->cpus, 1, RUN_MAX_CPUS, &c->nr_cpus },
+		{ "--mem", a->mem, RUN_MIN_MEM_MIB, RUN_MAX_MEM_MIB, &mem_mib },
+		{ "--timeout", a->timeout, 1, 7 * 24 * 3600, &c->timeout_s },
+		{ "--halt-poll-ns", a->halt_poll_ns, 0, EXITS_HALT_POLL_MAX, &ns },
+		{ "--vipi-spin-us", a->vipi_spin_us, 0, VIPI_SPIN_US_MAX, &c->vipi_spin_us },
+		{ "--vipi-poller-cpu", a->vipi_poller_cpu, 0, CPU_SETSIZE - 1, &cpu },
+	};
 
-	if (o->vipi && strcmp(o->vipi, "on") && strcmp(o->vipi, "off")) {
-		pr_err("--vipi takes on or off, not '%s'", o->vipi);
-		return -1;
-	}
-	if (o->vipi_spin_us &&
-	    !cli_uint("--vipi-spin-us", o->vipi_spin_us, 0, VIPI_SPIN_US_MAX, &cfg.spin_us))
-		return -1;
-	if (o->vipi_poller_cpu) {
-		if (!cli_uint("--vipi-poller-cpu", o->vipi_poller_cpu, 0, CPU_SETSIZE - 1, &cpu))
-			return -1;
-		cfg.poller_cpu = cpu;
-	}
-	pci_vm_configure(!o->vipi || !strcmp(o->vipi, "on"), &cfg);
-	return 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(nums); i++)
+		if (nums[i].value &&
+		    !cli_uint(nums[i].opt, nums[i].value, nums[i].min, nums[i].max, nums[i].out))
+			return false;
+	c->ram_size = (uint64_t)mem_mib << 20;
+	c->exits.halt_poll_ns = a->halt_poll_ns ? (int64_t)ns : EXITS_HALT_POLL_DEFAULT;
+	c->vipi_poller_cpu = a->vipi_poller_cpu ? (int)cpu : -1;
+	return true;
 }
 
-/* --disable-exits and --halt-poll-ns; the host's say comes at VM creation. */
-static int run_config_exits(struct run *r, const struct run_opts *o)
-{
-	unsigned int ns;
-
-	r->exits.disable = 0;
-	r->exits.halt_poll_ns = EXITS_HALT_POLL_DEFAULT;
-	if (o->disable_exits && !exits_parse(o->disable_exits, &r->exits.disable))
-		return -1;
-	if (o->halt_poll_ns) {
-		if (!cli_uint("--halt-poll-ns", o->halt_poll_ns, 0, EXITS_HALT_POLL_MAX, &ns))
-			return -1;
-		r->exits.halt_poll_ns = ns;
-	}
-	return 0;
-}
-
-static int run_config(struct run *r, const struct run_opts *o)
+/* Checks what run_parse() filled and completes the config: 0 or VIPI_EXIT_USAGE. */
+static int run_config(const struct run_args *a, struct vipi_config *c)
 {
 	const char *kit = g_getenv("VIPI_KIT") ? g_getenv("VIPI_KIT") : VIPI_KIT_DIR;
 
-	r->ncpus = RUN_DEFAULT_CPUS;
-	r->mem_mib = RUN_DEFAULT_MEM_MIB;
-	r->pv_ipi = true;
-	if (o->cpus && !cli_uint("--cpus", o->cpus, 1, RUN_MAX_CPUS, &r->ncpus))
+	c->nr_cpus = RUN_DEFAULT_CPUS;
+	c->pv_ipi = c->vipi = true;
+	c->vipi_spin_us = VIPI_SPIN_US_DEFAULT;
+	c->lab = LAB_AUTO;
+	if (!run_config_numbers(a, c) || !cli_onoff("--pv-ipi", a->pv_ipi, &c->pv_ipi) ||
+	    !cli_onoff("--vipi", a->vipi, &c->vipi) ||
+	    (a->disable_exits && !exits_parse(a->disable_exits, &c->exits.disable)) ||
+	    (a->lab && !lab_mode_parse(a->lab, &c->lab)))
 		return VIPI_EXIT_USAGE;
-	if (o->mem && !cli_uint("--mem", o->mem, RUN_MIN_MEM_MIB, RUN_MAX_MEM_MIB, &r->mem_mib))
-		return VIPI_EXIT_USAGE;
-	if (o->timeout && !cli_uint("--timeout", o->timeout, 1, 7 * 24 * 3600, &r->timeout_s))
-		return VIPI_EXIT_USAGE;
-	if (o->pv_ipi && strcmp(o->pv_ipi, "on") && strcmp(o->pv_ipi, "off")) {
-		pr_err("--pv-ipi takes on or off, not '%s'", o->pv_ipi);
-		return VIPI_EXIT_USAGE;
-	}
-	r->pv_ipi = !o->pv_ipi || !strcmp(o->pv_ipi, "on");
-	if (run_config_exits(r, o))
-		return VIPI_EXIT_USAGE;
-	if (run_config_vipi(o))
-		return VIPI_EXIT_USAGE;
-	r->kernel = o->kernel ? g_strdup(o->kernel) : g_build_filename(kit, "vmlinuz", NULL);
-	r->initrd = o->initrd ? g_strdup(o->initrd) : g_build_filename(kit, "guest.cpio.gz", NULL);
-	r->cmdline = o->append && *o->append ? g_strconcat(RUN_BASE_CMDLINE, " ", o->append, NULL)
+	if (!c->kernel)
+		c->kernel = g_build_filename(kit, "vmlinuz", NULL);
+	if (!c->initrd)
+		c->initrd = g_build_filename(kit, "guest.cpio.gz", NULL);
+	c->cmdline = a->append && *a->append ? g_strconcat(RUN_BASE_CMDLINE, " ", a->append, NULL)
 					     : g_strdup(RUN_BASE_CMDLINE);
-	r->stats_path = o->stats;
-	r->trace_exits = o->trace_exits;
+	c->trace_exits = a->trace_exits;
+	c->timing = a->timing;
+	c->verbose = a->verbose;
 	return 0;
 }
 
@@ -202,10 +183,10 @@ static int run_in_lab(const struct run *r, const char *why, int argc, char **arg
 
 	lab_config_init(&cfg);
 	cfg.why = why;
-	cfg.cpus = MIN(r->ncpus + 1, LAB_MAX_CPUS);
-	cfg.mem_mib = MIN(r->mem_mib + 1024, LAB_MAX_MEM_MIB);
-	if (r->timeout_s)
-		cfg.timeout_s = r->timeout_s + 120; /* the inner run times out first */
+	cfg.cpus = MIN(r->cfg.nr_cpus + 1, LAB_MAX_CPUS);
+	cfg.mem_mib = MIN((r->cfg.ram_size >> 20) + 1024, LAB_MAX_MEM_MIB);
+	if (r->cfg.timeout_s)
+		cfg.timeout_s = r->cfg.timeout_s + 120; /* the inner run times out first */
 	return cli_lab_reexec(&cfg, "run", argc, argv);
 }
 
@@ -232,7 +213,7 @@ static void run_tty_raw(struct run *r)
 {
 	struct termios t;
 
-	if (!r->interactive || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &r->tty_saved))
+	if (r->cfg.cmd || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &r->tty_saved))
 		return;
 	t = r->tty_saved;
 	t.c_lflag &= ~(ICANON | ECHO | IEXTEN);
@@ -250,46 +231,25 @@ static void run_tty_restore(struct run *r)
 	r->tty_raw = false;
 }
 
-static int run_start(struct run *r, bool verbose, bool timing)
+static int run_start(struct run *r)
 {
-	struct vm_config vc = { .mem_bytes = (uint64_t)r->mem_mib << 20,
-				.ncpus = r->ncpus,
-				.pv_ipi = r->pv_ipi,
-				.exits = r->exits,
-				.trace_exits = r->trace_exits };
-	struct devices_config dc = {
-		/* With a command, the console only feeds the crash reason. */
-		.console_fd = r->interactive ? STDOUT_FILENO
-			      : verbose	     ? STDERR_FILENO
-					     : -1,
-		.stdout_fd = STDOUT_FILENO,
-		.stderr_fd = STDERR_FILENO,
-		.timing = timing,
-		.t0_us = r->t0_us,
-	};
-	struct boot_config bc = { .kernel = r->kernel,
-				  .initrd = r->initrd,
-				  .cmdline = r->cmdline,
-				  .cmd = r->cmd,
-				  .mem_bytes = vc.mem_bytes,
-				  .ncpus = r->ncpus };
 	int ret;
 
 	ret = run_signals(r);
 	if (ret)
 		return ret;
-	ret = vm_create(&vc, &r->vm);
+	ret = vm_create(&r->cfg, &r->vm);
 	if (!ret)
-		ret = vcpu_create_all(r->vm, &vc);
+		ret = vcpu_create_all(r->vm);
 	if (ret)
 		return cli_status(CLI_STAGE_KVM, ret);
-	ret = devices_init(r->vm, &dc, &r->dev);
+	ret = devices_init(r->vm, &r->cfg, &r->dev);
 	if (ret)
 		return ret;
 	ret = vm_irqfd_commit(r->vm);
 	if (ret)
 		return cli_status(CLI_STAGE_KVM, ret);
-	ret = boot_load(r->vm, &bc);
+	ret = boot_load(r->vm, &r->cfg);
 	if (ret)
 		return cli_status(CLI_STAGE_INPUT, ret);
 	ret = vcpu_setup_boot(&r->vm->vcpus[0]);
@@ -343,9 +303,10 @@ static bool run_check_life(struct run *r, gint64 *life_by)
 /* Waits for the end: a device's request, a signal, the boot watchdog or the timeout. */
 static void run_wait(struct run *r)
 {
-	gint64 deadline = r->timeout_s ? r->t0_us + (gint64)r->timeout_s * G_USEC_PER_SEC : 0;
-	gint64 life_by = r->t0_us + (gint64)VIPI_LIFE_S * G_USEC_PER_SEC;
-	bool stdin_open = r->interactive;
+	const struct vipi_config *c = &r->cfg;
+	gint64 deadline = c->timeout_s ? c->t0_us + (gint64)c->timeout_s * G_USEC_PER_SEC : 0;
+	gint64 life_by = c->t0_us + (gint64)VIPI_LIFE_S * G_USEC_PER_SEC;
+	bool stdin_open = !c->cmd;
 
 	while (__atomic_load_n(&r->vm->end, __ATOMIC_ACQUIRE) == VM_RUNNING) {
 		struct pollfd p[3] = { { .fd = r->vm->end_efd, .events = POLLIN },
@@ -362,7 +323,7 @@ static void run_wait(struct run *r)
 
 			if (left <= 0) {
 				vm_end_request(r->vm, VM_END_TIMEOUT, 0,
-					       "timed out after %u s (--timeout)", r->timeout_s);
+					       "timed out after %u s (--timeout)", c->timeout_s);
 				break;
 			}
 			ms = ms < 0 ? (int)MIN(left, G_MAXINT) : MIN(ms, (int)left);
@@ -414,7 +375,7 @@ static int run_outcome(struct run *r, char **reason)
 	case VM_END_POWEROFF:
 		return 0;
 	case VM_END_RESET:
-		if (r->interactive)
+		if (!r->cfg.cmd)
 			return 0;
 		*reason = g_strdup("guest reset before its command reported a status");
 		return VIPI_EXIT_GUEST_CRASH;
@@ -429,20 +390,18 @@ static int run_outcome(struct run *r, char **reason)
 	}
 }
 
-static int run_report(struct run *r, int status, const char *reason, bool verbose)
+static int run_report(struct run *r, int status, const char *reason)
 {
-	double wall = (g_get_monotonic_time() - r->t0_us) / 1e6;
+	double wall = (g_get_monotonic_time() - r->cfg.t0_us) / 1e6;
 	g_autofree char *summary = stats_summary(r->vm, wall);
 	struct stats_run_info info = { .end = run_end_name(r->vm->end),
 				       .reason = reason,
 				       .exit_status = status,
 				       .wall_s = wall,
-				       .command_start_s = devices_command_start_s(r->dev),
-				       .mem_mib = r->mem_mib,
-				       .pv_ipi = r->pv_ipi,
-				       .exits = r->exits };
+				       .command_start_s = devices_command_start_s(r->dev) };
+	int ret;
 
-	if (verbose) {
+	if (r->cfg.verbose) {
 		struct host_accel h;
 
 		host_accel_read(&h);
@@ -451,17 +410,18 @@ static int run_report(struct run *r, int status, const char *reason, bool verbos
 		io_report_ports(r->vm);
 	}
 	pr_info("%s", summary);
-	if (r->stats_path && stats_write_json(r->vm, r->stats_path, &info))
-		return VIPI_EXIT_CANTCREAT;
-	return 0;
+	if (!r->cfg.stats_path)
+		return 0;
+	ret = stats_write_json(r->vm, r->cfg.stats_path, &info);
+	return ret ? cli_status(CLI_STAGE_OUTPUT, ret) : 0;
 }
 
-static int run_vm(struct run *r, const struct run_opts *o)
+static int run_vm(struct run *r)
 {
 	g_autofree char *reason = NULL;
 	int status, ret;
 
-	ret = run_start(r, o->verbose, o->timing);
+	ret = run_start(r);
 	if (ret)
 		return ret;
 	run_tty_raw(r);
@@ -471,78 +431,58 @@ static int run_vm(struct run *r, const struct run_opts *o)
 	status = run_outcome(r, &reason);
 	if (reason)
 		pr_err("%s", reason);
-	ret = run_report(r, status, reason, o->verbose);
+	ret = run_report(r, status, reason);
 	return ret ? ret : status;
 }
 
-static int run_check_files(const struct run *r)
-{
-	struct boot_config bc = { .kernel = r->kernel,
-				  .initrd = r->initrd,
-				  .cmd = r->cmd,
-				  .mem_bytes = (uint64_t)r->mem_mib << 20,
-				  .ncpus = r->ncpus };
-
-	int ret = boot_check(&bc);
-
-	return ret ? cli_status(CLI_STAGE_INPUT, ret) : 0;
-}
-
 /* The whole command line, parsed and checked; nothing is opened yet. */
-static int run_args(int *argc, char ***argv, struct run_opts *o, struct run *r, enum lab_mode *mode,
-		    bool help)
+static int run_args(int *argc, char ***argv, struct vipi_config *c, bool help)
 {
-	int ret = run_parse(argc, argv, o, &r->cmd, help);
+	struct run_args a = { 0 };
+	int ret = run_parse(argc, argv, &a, c, help);
 
 	if (!ret)
-		ret = run_config(r, o);
-	if (!ret && o->lab && !lab_mode_parse(o->lab, mode))
-		ret = VIPI_EXIT_USAGE;
+		ret = run_config(&a, c);
+	run_args_clear(&a);
 	return ret;
 }
 
 int run_check_args(int argc, char **argv)
 {
-	struct run_opts o = { 0 };
-	struct run r = { 0 };
-	enum lab_mode mode = LAB_AUTO;
-	int ret = run_args(&argc, &argv, &o, &r, &mode, false);
+	struct vipi_config c = { 0 };
+	int ret = run_args(&argc, &argv, &c, false);
 
-	g_free(r.kernel);
-	g_free(r.initrd);
-	g_free(r.cmdline);
-	run_opts_free(&o);
+	run_config_clear(&c);
 	return ret;
 }
 
 int cmd_run(int argc, char **argv)
 {
 	g_auto(GStrv) orig = g_strdupv(argv);
-	struct run_opts o = { 0 };
-	struct run r = { .t0_us = g_get_monotonic_time(), .sig_fd = -1 };
-	enum lab_mode mode = LAB_AUTO;
+	struct run r = { .cfg.t0_us = g_get_monotonic_time(), .sig_fd = -1 };
 	g_autofree char *why = NULL;
 	bool in_lab;
 	int ret;
 
 	log_set_verbose(false);
-	ret = run_args(&argc, &argv, &o, &r, &mode, true);
+	ret = run_args(&argc, &argv, &r.cfg, true);
 	if (ret)
 		goto out;
-	log_set_verbose(o.verbose);
+	log_set_verbose(r.cfg.verbose);
 	/* Bad files fail here, before /dev/kvm is opened or the lab boots. */
-	ret = run_check_files(&r);
-	if (ret)
+	ret = boot_check(&r.cfg);
+	if (ret) {
+		ret = cli_status(CLI_STAGE_INPUT, ret);
 		goto out;
-	ret = cli_place(mode, &in_lab, &why);
+	}
+	ret = cli_place(r.cfg.lab, &in_lab, &why);
 	if (ret)
 		goto out;
 	if (in_lab) {
 		ret = run_in_lab(&r, why, g_strv_length(orig), orig);
 		goto out;
 	}
-	r.interactive = !r.cmd;
-	ret = run_vm(&r, &o);
+	ret = run_vm(&r);
 out:
 	if (r.vm && r.vm->nr_vcpus)
 		vcpu_stop_all(r.vm);
@@ -553,9 +493,6 @@ out:
 	vm_destroy(r.vm);
 	if (r.sig_fd >= 0)
 		close(r.sig_fd);
-	g_free(r.kernel);
-	g_free(r.initrd);
-	g_free(r.cmdline);
-	run_opts_free(&o);
+	run_config_clear(&r.cfg);
 	return ret;
 }

@@ -5,16 +5,21 @@
 #include "kvm/kvm.h"
 #include "util/log.h"
 #include "util/status.h"
+#include "util/vipi_config.h"
 
-int devices_init(struct vm *vm, const struct devices_config *cfg, struct devices **out)
+#include <unistd.h>
+
+int devices_init(struct vm *vm, const struct vipi_config *cfg, struct devices **out)
 {
 	struct devices *d = g_new0(struct devices, 1);
+	/* With a command, the console only feeds the crash reason. */
+	int console_fd = !cfg->cmd ? STDOUT_FILENO : cfg->verbose ? STDERR_FILENO : -1;
 	int r;
 
 	*out = d;
-	d->console = serial_create(vm, SERIAL_COM1, SERIAL_IRQ_COM1, cfg->console_fd, true);
-	d->out = serial_create(vm, SERIAL_COM2, SERIAL_IRQ_COM2, cfg->stdout_fd, false);
-	d->err = serial_create(vm, SERIAL_COM3, SERIAL_IRQ_COM3, cfg->stderr_fd, false);
+	d->console = serial_create(vm, SERIAL_COM1, SERIAL_IRQ_COM1, console_fd, true);
+	d->out = serial_create(vm, SERIAL_COM2, SERIAL_IRQ_COM2, STDOUT_FILENO, false);
+	d->err = serial_create(vm, SERIAL_COM3, SERIAL_IRQ_COM3, STDERR_FILENO, false);
 	d->i8042 = i8042_create(vm);
 	d->rtc = rtc_create(vm);
 	d->ctl = ctl_create(vm, cfg->timing, cfg->t0_us);
@@ -22,7 +27,7 @@ int devices_init(struct vm *vm, const struct devices_config *cfg, struct devices
 		return VIPI_EXIT_SOFTWARE;
 
 	/* ---- PCI host bridge and PCI devices (vmm/devices/pci.c) ---- */
-	r = pci_init(vm);
+	r = pci_init(vm, cfg);
 	if (r)
 		return r;
 	return 0;

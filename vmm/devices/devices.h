@@ -13,6 +13,7 @@
 
 struct vm;
 struct serial;
+struct vipi_config;
 
 /*
  * Guest-control port (see docs/run.md). Byte writes only:
@@ -34,14 +35,6 @@ struct serial;
 #define SERIAL_IRQ_COM2 3
 #define SERIAL_IRQ_COM3 4 /* shared with COM1, as on PCs */
 
-struct devices_config {
-	int console_fd; /* ttyS0 output; -1: kept only for the panic reason */
-	int stdout_fd;	/* ttyS1 */
-	int stderr_fd;	/* ttyS2 */
-	bool timing;	/* print the command's start time when it is marked */
-	gint64 t0_us;	/* what that time counts from */
-};
-
 struct devices {
 	struct serial *console, *out, *err;
 	void *i8042;
@@ -49,7 +42,7 @@ struct devices {
 	void *ctl;
 };
 
-int devices_init(struct vm *vm, const struct devices_config *cfg, struct devices **out);
+int devices_init(struct vm *vm, const struct vipi_config *cfg, struct devices **out);
 void devices_fini(struct devices *d);
 
 /* Seconds from t0 to the guest's "command starting" mark, or -1. */
@@ -61,7 +54,7 @@ double devices_command_start_s(struct devices *d);
  * pci_fini() (devices/pci.h). pci_init registers 0xCF8-0xCFF through io.h; it returns 0 or
  * a VIPI_EXIT_* status.
  */
-int pci_init(struct vm *vm);
+int pci_init(struct vm *vm, const struct vipi_config *cfg);
 
 /* serial.c */
 struct serial *serial_create(struct vm *vm, uint16_t base, unsigned int irq, int out_fd,

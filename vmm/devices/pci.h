@@ -95,8 +95,6 @@ void pci_cfg_data_io(void *bus, uint64_t off, void *data, unsigned int len, bool
  * config ports through io.h and adds the vipi device unless it was turned
  * off with pci_vm_configure(). pci_fini() reports and frees them.
  */
-struct vipi_cfg;
-void pci_vm_configure(bool vipi_on, const struct vipi_cfg *cfg);
 void pci_fini(void);
 
 #endif

@@ -9,16 +9,13 @@
 #include "devices/vipi.h"
 #include "kvm/io.h"
 #include "util/log.h"
+#include "util/vipi_config.h"
 #include "util/status.h"
 
 static struct {
-	bool vipi_off;
-	struct vipi_cfg vipi_cfg;
 	struct pci_bus *bus;
 	struct vipi_dev *vipi;
-} pci_vm = {
-	.vipi_cfg = { .spin_us = VIPI_SPIN_US_DEFAULT, .poller_cpu = -1 },
-};
+} pci_vm;
 
 static int pci_vm_io_register(void *ctx, uint16_t base, uint16_t len, io_fn fn, void *opaque)
 {
@@ -35,21 +32,14 @@ static const struct pci_host_ops pci_vm_ops = {
 	.io_unregister = pci_vm_io_unregister,
 };
 
-void pci_vm_configure(bool vipi_on, const struct vipi_cfg *cfg)
-{
-	pci_vm.vipi_off = !vipi_on;
-	if (cfg)
-		pci_vm.vipi_cfg = *cfg;
-}
-
-int pci_init(struct vm *vm)
+int pci_init(struct vm *vm, const struct vipi_config *cfg)
 {
 	pci_vm.bus = pci_bus_create(&pci_vm_ops, vm);
 	if (!pci_vm.bus)
 		return VIPI_EXIT_SOFTWARE;
-	if (pci_vm.vipi_off)
+	if (!cfg->vipi)
 		return 0;
-	pci_vm.vipi = vipi_dev_create(vm, pci_vm.bus, &pci_vm.vipi_cfg);
+	pci_vm.vipi = vipi_dev_create(vm, pci_vm.bus, cfg);
 	if (!pci_vm.vipi) {
 		pr_err("vipi-dev: cannot create the device");
 		return VIPI_EXIT_SOFTWARE;

@@ -18,6 +18,7 @@
 
 #include "devices/vipi_priv.h"
 #include "util/log.h"
+#include "util/vipi_config.h"
 
 #define VIPI_HOST_FEATURES_BASE (VIPI_F_MAILBOX | VIPI_F_DOORBELL)
 
@@ -219,7 +220,7 @@ static uint32_t vipi_reg_read(struct vipi_dev *dev, uint64_t off)
 	case VIPI_REG_ERRORS:
 		return (uint32_t)vipi_errors(dev);
 	case VIPI_REG_SPIN_US:
-		return dev->cfg.spin_us;
+		return dev->spin_us;
 	}
 	return 0; /* write-only and reserved registers read as zero */
 }
@@ -320,7 +321,7 @@ static bool vipi_map_slots(struct vipi_dev *dev)
 	return n > 0;
 }
 
-struct vipi_dev *vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_cfg *cfg)
+struct vipi_dev *vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_config *cfg)
 {
 	struct vipi_dev *dev = calloc(1, sizeof(*dev));
 
@@ -328,9 +329,8 @@ struct vipi_dev *vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struc
 		return NULL;
 	dev->ops = ops;
 	dev->ctx = ctx;
-	dev->cfg = *cfg;
-	if (dev->cfg.spin_us > VIPI_SPIN_US_MAX)
-		dev->cfg.spin_us = VIPI_SPIN_US_MAX;
+	dev->spin_us = MIN(cfg->vipi_spin_us, VIPI_SPIN_US_MAX);
+	dev->poller_cpu = cfg->vipi_poller_cpu;
 	pthread_mutex_init(&dev->lock, NULL);
 	dev->doorbell_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	dev->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -18,6 +18,7 @@
 
 struct pci_bus;
 struct pci_dev;
+struct vipi_config;
 struct vipi_dev;
 
 struct vipi_ops {
@@ -37,11 +38,6 @@ struct vipi_ops {
 #define VIPI_SPIN_US_DEFAULT 200
 #define VIPI_SPIN_US_MAX     1000000
 
-struct vipi_cfg {
-	unsigned int spin_us; /* poll this long after the last request, then sleep */
-	int poller_cpu;	      /* pin the poller to this host CPU; -1: don't */
-};
-
 /* Everything the device counts. The invalid_* sum is the ERRORS register. */
 struct vipi_counters {
 	uint64_t words_taken;	      /* non-zero pending words taken */
@@ -58,7 +54,8 @@ struct vipi_counters {
 	uint64_t invalid_reg;	/* bad offset, size, value or state */
 };
 
-struct vipi_dev *vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_cfg *cfg);
+/* Reads CFG's vipi_spin_us and vipi_poller_cpu. */
+struct vipi_dev *vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_config *cfg);
 /* Stops the poller (after a last drain), drops the ioeventfd, frees DEV. */
 void vipi_dev_free(struct vipi_dev *dev);
 
@@ -82,6 +79,6 @@ void vipi_dev_report(struct vipi_dev *dev, const char *when);
 
 struct vm;
 /* The production device: ops from vm.h, on the VM's PCI bus. NULL on error. */
-struct vipi_dev *vipi_dev_create(struct vm *vm, struct pci_bus *bus, const struct vipi_cfg *cfg);
+struct vipi_dev *vipi_dev_create(struct vm *vm, struct pci_bus *bus, const struct vipi_config *cfg);
 
 #endif

@@ -4,8 +4,8 @@
  * guest's mailbox and injects one MSI per class bit at the target vCPU.
  *
  * It spins while requests keep coming and for a window (adaptive, at most
- * cfg.spin_us) after the last one, then sleeps on the doorbell eventfd. Going to sleep is the guest
- * sender's mirror image (docs/abi.md, "Memory ordering"):
+ * --vipi-spin-us) after the last one, then sleeps on the doorbell eventfd. Going to sleep is the
+ * guest sender's mirror image (docs/abi.md, "Memory ordering"):
  *
  *   poller: state = SLEEPING; full fence; rescan every slot; block
  *   sender: fetch-or pending;  full fence; read state; ring if SLEEPING
@@ -137,19 +137,19 @@ static void vipi_pin(struct vipi_dev *dev)
 	cpu_set_t set;
 	int r;
 
-	if (dev->cfg.poller_cpu < 0)
+	if (dev->poller_cpu < 0)
 		return;
 	CPU_ZERO(&set);
-	CPU_SET(dev->cfg.poller_cpu, &set);
+	CPU_SET(dev->poller_cpu, &set);
 	r = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	if (r)
-		pr_warn("vipi-dev: cannot pin the poller to CPU %d: %s", dev->cfg.poller_cpu,
+		pr_warn("vipi-dev: cannot pin the poller to CPU %d: %s", dev->poller_cpu,
 			strerror(r));
 }
 
 /*
  * The spin window adapts as KVM's halt polling does, between 0 and
- * cfg.spin_us: a sleep that a doorbell ended sooner than the maximum window
+ * --vipi-spin-us: a sleep that a doorbell ended sooner than the maximum window
  * means spinning longer would have caught that request (grow); a longer
  * sleep means the guest is idle (shrink). An idle guest thus pays for
  * wake-ups only, a busy one keeps the poller awake.
@@ -165,7 +165,7 @@ static uint64_t vipi_spin_adapt(uint64_t cur, uint64_t max, uint64_t slept)
 static void *vipi_poller(void *arg)
 {
 	struct vipi_dev *dev = arg;
-	uint64_t max_ns = (uint64_t)dev->cfg.spin_us * 1000, spin_ns = max_ns, last, t;
+	uint64_t max_ns = (uint64_t)dev->spin_us * 1000, spin_ns = max_ns, last, t;
 
 	__atomic_store_n(&dev->poller_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
 	vipi_pin(dev);

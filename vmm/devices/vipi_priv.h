@@ -13,7 +13,8 @@
 struct vipi_dev {
 	const struct vipi_ops *ops;
 	void *ctx;
-	struct vipi_cfg cfg;
+	unsigned int spin_us; /* poll this long after the last request, then sleep */
+	int poller_cpu;	      /* pin the poller to this host CPU; -1: don't */
 
 	/* Control plane: registers, enable/disable, the doorbell's place. */
 	pthread_mutex_t lock;

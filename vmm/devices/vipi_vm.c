@@ -84,7 +84,7 @@ static const struct vipi_ops vipi_vm_ops = {
 	.phase_mark = vipi_vm_phase_mark,
 };
 
-struct vipi_dev *vipi_dev_create(struct vm *vm, struct pci_bus *bus, const struct vipi_cfg *cfg)
+struct vipi_dev *vipi_dev_create(struct vm *vm, struct pci_bus *bus, const struct vipi_config *cfg)
 {
 	struct vipi_dev *dev = vipi_dev_new(&vipi_vm_ops, vm, cfg);
 

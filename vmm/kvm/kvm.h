@@ -15,6 +15,7 @@
 
 #include "kvm/exits.h"
 #include "kvm/vm.h"
+#include "util/vipi_config.h"
 
 struct vcpu;
 
@@ -83,6 +84,7 @@ enum vm_end {
 struct vcpu_stats;
 
 struct vm {
+	const struct vipi_config *cfg; /* NULL for vm_create_nokvm() */
 	int kvm_fd;
 	int fd;
 	int run_size;
@@ -121,19 +123,11 @@ struct vm {
 	gint64 t0_us;
 };
 
-struct vm_config {
-	uint64_t mem_bytes;
-	unsigned int ncpus;
-	bool pv_ipi;
-	struct exits_config exits; /* --disable-exits, --halt-poll-ns */
-	bool trace_exits;	   /* count exits by reason in tracefs */
-};
-
 /*
  * Creates the VM with its irqchip, PIT and RAM, no vCPUs yet. 0, or -errno
  * after one line; *OUT is set either way, for vm_destroy().
  */
-int vm_create(const struct vm_config *cfg, struct vm **out);
+int vm_create(const struct vipi_config *cfg, struct vm **out);
 /* After vcpu_destroy_all(). */
 void vm_destroy(struct vm *vm);
 /*
@@ -149,7 +143,7 @@ void vm_end_request(struct vm *vm, enum vm_end end, int status, const char *fmt,
 	G_GNUC_PRINTF(4, 5);
 
 /* vcpu.c: vCPUs are created after the VM and destroyed before it. */
-int vcpu_create_all(struct vm *vm, const struct vm_config *cfg);
+int vcpu_create_all(struct vm *vm);
 void vcpu_destroy_all(struct vm *vm);
 int vcpu_setup_boot(struct vcpu *vcpu);
 int vcpu_start_all(struct vm *vm);

@@ -48,9 +48,6 @@ struct stats_run_info {
 	int exit_status;
 	double wall_s;
 	double command_start_s; /* < 0: never started */
-	unsigned int mem_mib;
-	bool pv_ipi;
-	struct exits_config exits; /* what --disable-exits/--halt-poll-ns set */
 };
 
 /* Writes the JSON report to PATH (via a temporary file and rename): 0, or -EIO after one line. */

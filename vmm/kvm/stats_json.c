@@ -150,9 +150,10 @@ static void stats_json_snapshots(JsonBuilder *b, struct vm *vm)
 	json_builder_end_array(b);
 }
 
-static void stats_json_run(JsonBuilder *b, const struct stats_run_info *info)
+static void stats_json_run(JsonBuilder *b, const struct vipi_config *cfg,
+			   const struct stats_run_info *info)
 {
-	g_autofree char *disabled = exits_describe(info->exits.disable);
+	g_autofree char *disabled = exits_describe(cfg->exits.disable);
 
 	json_builder_set_member_name(b, "end");
 	json_builder_add_string_value(b, info->end);
@@ -171,16 +172,16 @@ static void stats_json_run(JsonBuilder *b, const struct stats_run_info *info)
 	else
 		json_builder_add_null_value(b);
 	json_builder_set_member_name(b, "mem_mib");
-	json_builder_add_int_value(b, info->mem_mib);
+	json_builder_add_int_value(b, cfg->ram_size >> 20);
 	json_builder_set_member_name(b, "pv_ipi");
-	json_builder_add_boolean_value(b, info->pv_ipi);
+	json_builder_add_boolean_value(b, cfg->pv_ipi);
 	json_builder_set_member_name(b, "disable_exits");
 	json_builder_add_string_value(b, disabled);
 	json_builder_set_member_name(b, "halt_poll_ns");
-	if (info->exits.halt_poll_ns == EXITS_HALT_POLL_DEFAULT)
+	if (cfg->exits.halt_poll_ns == EXITS_HALT_POLL_DEFAULT)
 		json_builder_add_null_value(b); /* KVM's default window */
 	else
-		json_builder_add_int_value(b, info->exits.halt_poll_ns);
+		json_builder_add_int_value(b, cfg->exits.halt_poll_ns);
 }
 
 /* "trace": whether the vCPU objects carry tracefs counts, and if not, why. */
@@ -212,7 +213,7 @@ static JsonNode *stats_json(struct vm *vm, const struct stats_run_info *info)
 	json_builder_add_string_value(b, VIPI_VERSION);
 	json_builder_set_member_name(b, "nr_vcpus");
 	json_builder_add_int_value(b, vm->nr_vcpus);
-	stats_json_run(b, info);
+	stats_json_run(b, vm->cfg, info);
 	json_builder_set_member_name(b, "host");
 	json_builder_begin_object(b);
 	json_tristate(b, "apicv", h.apicv);

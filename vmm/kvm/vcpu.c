@@ -30,14 +30,14 @@
 #define APIC_MODE_EXTINT 0x700
 #define APIC_LVT_MASKED	 (1u << 16)
 
-static int vcpu_set_cpuid(struct vcpu *v, const struct vm_config *cfg,
-			  const struct kvm_cpuid2 *supported)
+static int vcpu_set_cpuid(struct vcpu *v, const struct kvm_cpuid2 *supported)
 {
+	const struct vipi_config *cfg = v->vm->cfg;
 	unsigned int max = supported->nent + 8;
 	g_autofree struct kvm_cpuid2 *c = g_malloc0(sizeof(*c) + max * sizeof(c->entries[0]));
 	struct cpuid_config cc = {
 		.index = v->index,
-		.ncpus = cfg->ncpus,
+		.ncpus = cfg->nr_cpus,
 		.pv_ipi = cfg->pv_ipi,
 		.no_pv_unhalt = cfg->exits.disable & KVM_X86_DISABLE_EXITS_HLT,
 		.tsc_deadline = kvm_check_cap(v->vm->kvm_fd, KVM_CAP_TSC_DEADLINE_TIMER) > 0,
@@ -71,8 +71,7 @@ static int vcpu_setup_lapic(struct vcpu *v)
 	return vcpu_ioctl(v, KVM_SET_LAPIC, &l);
 }
 
-static int vcpu_create(struct vm *vm, unsigned int index, const struct vm_config *cfg,
-		       const struct kvm_cpuid2 *supported)
+static int vcpu_create(struct vm *vm, unsigned int index, const struct kvm_cpuid2 *supported)
 {
 	struct vcpu *v = &vm->vcpus[index];
 	int r;
@@ -90,7 +89,7 @@ static int vcpu_create(struct vm *vm, unsigned int index, const struct vm_config
 		return pr_errno(-errno, "vCPU %u: mmap kvm_run", index);
 	}
 	/* CPUID first: KVM derives what MSRs and features are valid from it. */
-	r = vcpu_set_cpuid(v, cfg, supported);
+	r = vcpu_set_cpuid(v, supported);
 	if (!r)
 		r = vcpu_setup_lapic(v);
 	if (!r)
@@ -98,17 +97,18 @@ static int vcpu_create(struct vm *vm, unsigned int index, const struct vm_config
 	return r;
 }
 
-int vcpu_create_all(struct vm *vm, const struct vm_config *cfg)
+int vcpu_create_all(struct vm *vm)
 {
+	unsigned int n = vm->cfg->nr_cpus;
 	g_autofree struct kvm_cpuid2 *cpuid = NULL;
 	int r = kvm_get_supported_cpuid(vm->kvm_fd, &cpuid);
 
 	if (r)
 		return kvm_ioctl_report(r, "KVM_GET_SUPPORTED_CPUID", NULL);
-	vm->vcpus = g_new0(struct vcpu, cfg->ncpus);
-	for (unsigned int i = 0; i < cfg->ncpus; i++) {
+	vm->vcpus = g_new0(struct vcpu, n);
+	for (unsigned int i = 0; i < n; i++) {
 		vm->nr_vcpus = i + 1;
-		r = vcpu_create(vm, i, cfg, cpuid);
+		r = vcpu_create(vm, i, cpuid);
 		if (r)
 			return r;
 	}

@@ -267,11 +267,12 @@ static void vm_trace_open(struct vm *vm)
 		pr_warn("--trace-exits: no exits by reason: %s", vm->trace_why);
 }
 
-int vm_create(const struct vm_config *cfg, struct vm **out)
+int vm_create(const struct vipi_config *cfg, struct vm **out)
 {
 	struct vm *vm = g_new0(struct vm, 1);
 	int r;
 
+	vm->cfg = cfg;
 	vm->kvm_fd = vm->fd = vm->end_efd = -1;
 	g_mutex_init(&vm->end_lock);
 	g_mutex_init(&vm->stats_lock);
@@ -284,7 +285,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	if (r < 0)
 		return r;
 	vm->kvm_fd = r;
-	r = vm_check_cpus(vm->kvm_fd, cfg->ncpus);
+	r = vm_check_cpus(vm->kvm_fd, cfg->nr_cpus);
 	if (r)
 		return r;
 	vm->end_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -304,7 +305,7 @@ int vm_create(const struct vm_config *cfg, struct vm **out)
 	r = exits_apply(vm->kvm_fd, vm->fd, &cfg->exits);
 	if (r)
 		return r;
-	r = vm_setup_memory(vm, cfg->mem_bytes);
+	r = vm_setup_memory(vm, cfg->ram_size);
 	if (r)
 		return r;
 	vm_routing_init(vm);

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One run's configuration, as kvmtool's struct kvm_config: `vipi run`'s
+ * option parser (vmm/cli) fills it once, and every part of the VMM it sets
+ * up reads it: vmm/kvm (the machine), vmm/boot (what it boots),
+ * vmm/devices (its devices). Nothing below vmm/cli writes it.
+ */
+#ifndef VIPI_UTIL_VIPI_CONFIG_H
+#define VIPI_UTIL_VIPI_CONFIG_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kvm/exits.h"
+#include "lab/lab.h"
+
+struct vipi_config {
+	/* The machine: vm_create(), vcpu_create_all(). */
+	unsigned int nr_cpus;	   /* --cpus */
+	uint64_t ram_size;	   /* --mem, in bytes */
+	bool pv_ipi;		   /* --pv-ipi: KVM's PV IPIs in the guest's CPUID */
+	struct exits_config exits; /* --disable-exits, --halt-poll-ns */
+	bool trace_exits;	   /* --trace-exits */
+
+	/* What it boots: boot_check(), boot_load(). */
+	char *kernel;  /* --kernel, or the kit's */
+	char *initrd;  /* --initrd, or the kit's */
+	char *cmdline; /* the kernel's command line, --append included */
+	char **cmd;    /* the guest command (not owned); NULL: a shell on the console */
+
+	/* Its devices: devices_init(). */
+	bool vipi;		   /* --vipi: the vipi PCI device */
+	unsigned int vipi_spin_us; /* --vipi-spin-us */
+	int vipi_poller_cpu;	   /* --vipi-poller-cpu; -1: not pinned */
+	bool verbose;		   /* --verbose: the guest console on stderr, and more */
+	bool timing;		   /* --timing: say when the guest command starts */
+
+	/* The run itself: vmm/cli. */
+	gint64 t0_us;		/* vipi's start: --timing, --timeout, the watchdog */
+	unsigned int timeout_s; /* --timeout; 0: none */
+	char *stats_path;	/* --stats */
+	enum lab_mode lab;	/* --lab */
+};
+
+#endif
