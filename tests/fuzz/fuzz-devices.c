@@ -1,23 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A hostile guest against the legacy devices of `vipi run`: the three 8250
- * UARTs, the i8042, the RTC and the guest-control port, all registered on a
- * VM without KVM (vm_create_nokvm(): its IRQ line calls fail with -EBADF).
- * The input is a sequence of 4-byte operations: port accesses of any size
- * at and around each device's ports (through io_dispatch(), as a vCPU
- * would), and host input queued on a UART (as `vipi run` does from stdin).
- * Any crash, sanitizer report or leak is a bug; so is a UART that holds more
- * input than it has room for, or an end of the run without a reason.
+ * UARTs, the i8042, the RTC and the guest-control port, brought up by the
+ * devices table (devices_init(), --vipi off) on a fresh VM without KVM per
+ * input (vm_create_nokvm(): its IRQ line calls fail with -EBADF). The input
+ * is a sequence of 4-byte operations: port accesses of any size at and
+ * around each device's ports (through io_dispatch(), as a vCPU would), and
+ * host input queued on a UART (as `vipi run` does from stdin). Any crash,
+ * sanitizer report or leak is a bug; so is a UART that holds more input
+ * than it has room for, an end of the run without a reason, or a port left
+ * registered after devices_exit().
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "devices/devices.h"
 #include "kvm/io.h"
-#include "kvm/kvm.h"
+#include "kvm/vm.h"
 #include "util/log.h"
+#include "util/vipi_config.h"
 
 #define RX_ROOM_MAX 256 /* serial.c's receive buffer */
 
@@ -33,7 +34,7 @@ static const struct {
 	{ CTL_PORT_BASE, CTL_PORT_LEN },
 };
 
-static void run_op(struct vm *vm, struct serial *uart[3], const uint8_t *op)
+static void run_op(struct vm *vm, struct devices *d, const uint8_t *op)
 {
 	unsigned int len = 1u << ((op[0] >> 4) & 3);
 	bool write = op[0] & 0x08;
@@ -42,9 +43,10 @@ static void run_op(struct vm *vm, struct serial *uart[3], const uint8_t *op)
 	uint16_t port;
 
 	if (dev == 7) { /* host input for one of the UARTs */
-		uint8_t buf[64];
+		struct serial *uart[] = { d->console, d->out, d->err };
 		struct serial *s = uart[op[1] % 3];
-		size_t n = op[2] % sizeof(buf);
+		size_t n = op[2] % 64;
+		uint8_t buf[64];
 
 		memset(buf, op[3], n);
 		if (serial_rx(s, buf, n) > n || serial_rx_room(s) > RX_ROOM_MAX)
@@ -56,61 +58,42 @@ static void run_op(struct vm *vm, struct serial *uart[3], const uint8_t *op)
 	io_dispatch(vm, IO_PIO, port, &data, len, write);
 }
 
-/*
- * One VM for all inputs (creating its 256 KiB of port counters each time
- * would dominate the run); each input gets fresh devices and a fresh end.
- */
-static struct vm *fuzz_vm(void)
+/* After devices_exit(): no device may have left a port behind. */
+static void check_ports_free(struct vm *vm)
 {
-	static struct vm *vm;
-	uint64_t n;
+	for (size_t i = 0; i < G_N_ELEMENTS(ports); i++) {
+		for (unsigned int p = ports[i].base; p < ports[i].base + ports[i].len; p++) {
+			uint8_t v;
 
-	if (!vm) {
-		log_set_prefix("fuzz");
-		vm = vm_create_nokvm();
-		if (!vm)
-			abort();
+			if (io_dispatch(vm, IO_PIO, p, &v, 1, false))
+				abort();
+		}
 	}
-	g_free(vm->end_reason);
-	vm->end_reason = NULL;
-	vm->end = VM_RUNNING;
-	vm->end_status = 0;
-	if (read(vm->end_efd, &n, sizeof(n)) < 0 && errno != EAGAIN)
-		abort();
-	return vm;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vm *vm = fuzz_vm();
-	struct serial *uart[3];
-	void *i8042, *rtc, *ctl;
+	/* No output anywhere; the console still tracks lines. */
+	struct vipi_config cfg = { .serial_fds = { -1, -1, -1 } };
+	struct vm *vm = vm_create_nokvm();
+	struct devices *d;
+	const char *reason;
 	char *line;
 
-	/* The console's output goes nowhere; it still tracks lines. */
-	uart[0] = serial_create(vm, SERIAL_COM1, SERIAL_IRQ_COM1, -1, true);
-	uart[1] = serial_create(vm, SERIAL_COM2, SERIAL_IRQ_COM2, -1, false);
-	uart[2] = serial_create(vm, SERIAL_COM3, SERIAL_IRQ_COM3, -1, false);
-	i8042 = i8042_create(vm);
-	rtc = rtc_create(vm);
-	ctl = ctl_create(vm, false, 0);
-	if (!uart[0] || !uart[1] || !uart[2] || !i8042 || !rtc || !ctl)
+	log_set_prefix("fuzz");
+	if (!vm || devices_init(vm, &cfg, &d))
 		abort();
 	for (size_t i = 0; i + 4 <= size; i += 4)
-		run_op(vm, uart, data + i);
-	if (vm->end != VM_RUNNING && !vm->end_reason)
+		run_op(vm, d, data + i);
+	if (vm_end_get(vm, NULL, &reason) != VM_RUNNING && !reason)
 		abort();
-	line = serial_panic_line(uart[0]);
+	line = serial_panic_line(d->console);
 	g_free(line);
-	line = serial_last_line(uart[0]);
+	line = serial_last_line(d->console);
 	g_free(line);
-	ctl_command_start_s(ctl);
-	ctl_destroy(ctl);
-	rtc_destroy(rtc);
-	i8042_destroy(i8042);
-	for (int i = 0; i < 3; i++)
-		serial_destroy(uart[i]);
-	if (vm->io_ranges[IO_PIO]->len)
-		abort(); /* a device left a port behind */
+	devices_command_start_s(d);
+	devices_exit(d);
+	check_ports_free(vm);
+	vm_destroy(vm);
 	return 0;
 }

@@ -159,9 +159,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	f.ram[0] = calloc(1, RAM_SIZE);
 	f.ram[1] = calloc(1, RAM_SIZE);
-	bus = pci_bus_create(&host_ops, &f);
-	dev = vipi_dev_new(&vipi_ops, &f, &cfg);
-	if (!f.ram[0] || !f.ram[1] || !bus || !dev || vipi_dev_attach(dev, bus))
+	if (!f.ram[0] || !f.ram[1] || pci_bus_create(&host_ops, &f, &bus) ||
+	    vipi_dev_new(&vipi_ops, &f, &cfg, &dev) || vipi_dev_attach(dev, bus))
 		abort();
 	pd = vipi_dev_pci(dev);
 	for (size_t i = 0; i + 8 <= size; i += 8)

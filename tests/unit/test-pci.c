@@ -128,10 +128,27 @@ static const struct pci_dev_info dev_info = {
 	.io_bar_size = { 64 },
 };
 
+/* The bus on IO, or NULL: pci_bus_create() returns 0 or -errno. */
+static struct pci_bus *bus_new(struct fake_io *io)
+{
+	struct pci_bus *bus;
+
+	return pci_bus_create(&fake_ops, io, &bus) ? NULL : bus;
+}
+
+/* A device with INFO on BUS, or NULL: pci_dev_register() returns 0 or -errno. */
+static struct pci_dev *dev_add(struct pci_bus *bus, const struct pci_dev_info *info,
+			       struct fake_dev *d)
+{
+	struct pci_dev *pd;
+
+	return pci_dev_register(bus, info, &dev_ops, d, &pd) ? NULL : pd;
+}
+
 static void test_probe(void)
 {
 	struct fake_io io = { 0 };
-	struct pci_bus *bus = pci_bus_create(&fake_ops, &io);
+	struct pci_bus *bus = bus_new(&io);
 	struct pci_bus_stats st;
 
 	g_assert_nonnull(bus);
@@ -156,8 +173,8 @@ static void test_bar_sizing_and_move(void)
 {
 	struct fake_io io = { 0 };
 	struct fake_dev d = { 0 };
-	struct pci_bus *bus = pci_bus_create(&fake_ops, &io);
-	struct pci_dev *pd = pci_dev_register(bus, &dev_info, &dev_ops, &d);
+	struct pci_bus *bus = bus_new(&io);
+	struct pci_dev *pd = dev_add(bus, &dev_info, &d);
 	unsigned int s;
 	uint32_t bar;
 
@@ -207,9 +224,9 @@ static void test_bar_refused(void)
 {
 	struct fake_io io = { 0 };
 	struct fake_dev d1 = { 0 }, d2 = { 0 };
-	struct pci_bus *bus = pci_bus_create(&fake_ops, &io);
-	struct pci_dev *p1 = pci_dev_register(bus, &dev_info, &dev_ops, &d1);
-	struct pci_dev *p2 = pci_dev_register(bus, &dev_info, &dev_ops, &d2);
+	struct pci_bus *bus = bus_new(&io);
+	struct pci_dev *p1 = dev_add(bus, &dev_info, &d1);
+	struct pci_dev *p2 = dev_add(bus, &dev_info, &d2);
 	struct pci_bus_stats st;
 
 	g_assert_nonnull(p1);
@@ -233,8 +250,8 @@ static void test_hostile_config(void)
 	static const unsigned int lens[] = { 1, 2, 3, 4, 8 };
 	struct fake_io io = { 0 };
 	struct fake_dev d = { 0 };
-	struct pci_bus *bus = pci_bus_create(&fake_ops, &io);
-	struct pci_dev *pd = pci_dev_register(bus, &dev_info, &dev_ops, &d);
+	struct pci_bus *bus = bus_new(&io);
+	struct pci_dev *pd = dev_add(bus, &dev_info, &d);
 	GRand *rnd = g_rand_new_with_seed(4);
 	struct pci_bus_stats st;
 	uint64_t data; /* the dispatcher's buffer holds up to 8 bytes */
@@ -301,16 +318,20 @@ static void test_hostile_config(void)
 static void test_bus_full(void)
 {
 	struct fake_io io = { 0 };
-	struct pci_bus *bus = pci_bus_create(&fake_ops, &io);
+	struct pci_bus *bus = bus_new(&io);
 	struct pci_dev_info bad = dev_info;
 	struct fake_dev d = { 0 };
+	struct pci_dev *pd;
 	unsigned int n = 0;
 
 	bad.io_bar_size[0] = 48;
-	g_assert_null(pci_dev_register(bus, &bad, &dev_ops, &d));
-	while (pci_dev_register(bus, &dev_info, &dev_ops, &d))
+	g_assert_cmpint(pci_dev_register(bus, &bad, &dev_ops, &d, &pd), ==, -EINVAL);
+	g_assert_null(pd);
+	while (!pci_dev_register(bus, &dev_info, &dev_ops, &d, &pd))
 		n++;
 	g_assert_cmpuint(n, ==, PCI_MAX_DEVICES - 1);
+	g_assert_cmpint(pci_dev_register(bus, &dev_info, &dev_ops, &d, &pd), ==, -ENOSPC);
+	g_assert_null(pd);
 	pci_bus_destroy(bus);
 	g_assert_cmpuint(io.n, ==, 0);
 }

@@ -127,7 +127,7 @@ static void setup(struct fixture *f, unsigned int spin_us, const struct vipi_ops
 	pthread_mutex_init(&f->vm.lock, NULL);
 	for (int i = 0; i < 2; i++)
 		f->vm.ram[i] = g_malloc0(SLOT_SIZE);
-	f->dev = vipi_dev_new(ops, &f->vm, &cfg);
+	g_assert_cmpint(vipi_dev_new(ops, &f->vm, &cfg, &f->dev), ==, 0);
 	g_assert_nonnull(f->dev);
 	vipi_bar_moved(f->dev, 0, 0, BAR);
 	f->mbox = fake_gpa_to_hva(&f->vm, MBOX_GPA, 4096);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/kvm.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,13 +20,15 @@
 #include "cli/cli.h"
 #include "config.h"
 #include "devices/devices.h"
-#include "devices/pci.h"
 #include "devices/vipi.h"
-#include "kvm/kvm.h"
-#include "kvm/stats.h"
 #include "kvm/exits.h"
+#include "kvm/io.h"
+#include "kvm/stats.h"
+#include "kvm/vcpu.h"
+#include "kvm/vm.h"
 #include "lab/lab.h"
 #include "util/life.h"
+#include "util/vipi_config.h"
 #include "util/log.h"
 #include "cli/status.h"
 
@@ -174,6 +177,9 @@ static int run_config(const struct run_args *a, struct vipi_config *c)
 	c->trace_exits = a->trace_exits;
 	c->timing = a->timing;
 	c->verbose = a->verbose;
+	c->serial_fds[0] = !c->cmd ? STDOUT_FILENO : c->verbose ? STDERR_FILENO : -1;
+	c->serial_fds[1] = STDOUT_FILENO;
+	c->serial_fds[2] = STDERR_FILENO;
 	return 0;
 }
 
@@ -252,7 +258,7 @@ static int run_start(struct run *r)
 	ret = boot_load(r->vm, &r->cfg);
 	if (ret)
 		return cli_status(CLI_STAGE_INPUT, ret);
-	ret = vcpu_setup_boot(&r->vm->vcpus[0]);
+	ret = vcpu_setup_boot(r->vm);
 	if (!ret)
 		ret = vcpu_start_all(r->vm);
 	return ret ? cli_status(CLI_STAGE_KVM, ret) : 0;
@@ -261,7 +267,7 @@ static int run_start(struct run *r)
 static void run_stdin(struct run *r, bool *open)
 {
 	uint8_t buf[256];
-	size_t room = MIN(sizeof(buf), serial_rx_room(r->dev->console));
+	size_t room = MIN(sizeof(buf), devices_console_room(r->dev));
 	ssize_t n;
 
 	if (!room)
@@ -271,13 +277,13 @@ static void run_stdin(struct run *r, bool *open)
 		*open = false; /* EOF: stop polling it */
 		return;
 	}
-	serial_rx(r->dev->console, buf, n);
+	devices_console_input(r->dev, buf, n);
 }
 
 /* Any port I/O or MMIO exit to us: the guest runs (util/life.h). */
 static bool run_alive(struct vm *vm)
 {
-	return atomic_load(&vm->exits[KVM_EXIT_IO]) || atomic_load(&vm->exits[KVM_EXIT_MMIO]);
+	return vm_exits(vm, KVM_EXIT_IO) || vm_exits(vm, KVM_EXIT_MMIO);
 }
 
 /* The boot watchdog: true when it ended the run. */
@@ -290,7 +296,7 @@ static bool run_check_life(struct run *r, gint64 *life_by)
 	*life_by = 0;
 	if (run_alive(r->vm))
 		return false;
-	for (unsigned int i = 0; i < r->vm->nr_vcpus; i++)
+	for (unsigned int i = 0; i < vm_nr_vcpus(r->vm); i++)
 		if (stats_vcpu_get(r->vm, i, "exits", &v))
 			exits += v;
 	vm_end_request(r->vm, VM_END_CRASH, 0,
@@ -308,11 +314,11 @@ static void run_wait(struct run *r)
 	gint64 life_by = c->t0_us + (gint64)VIPI_LIFE_S * G_USEC_PER_SEC;
 	bool stdin_open = !c->cmd;
 
-	while (__atomic_load_n(&r->vm->end, __ATOMIC_ACQUIRE) == VM_RUNNING) {
-		struct pollfd p[3] = { { .fd = r->vm->end_efd, .events = POLLIN },
+	while (vm_end_get(r->vm, NULL, NULL) == VM_RUNNING) {
+		struct pollfd p[3] = { { .fd = vm_end_fd(r->vm), .events = POLLIN },
 				       { .fd = r->sig_fd, .events = POLLIN },
 				       { .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN } };
-		bool full = stdin_open && !serial_rx_room(r->dev->console);
+		bool full = stdin_open && !devices_console_room(r->dev);
 		int ms = full ? 10 : -1;
 		struct signalfd_siginfo si;
 
@@ -360,18 +366,19 @@ static const char *run_end_name(enum vm_end e)
 /* Our exit status and, for failures, the one line that says why. */
 static int run_outcome(struct run *r, char **reason)
 {
-	struct vm *vm = r->vm;
-	g_autofree char *panic = serial_panic_line(r->dev->console);
+	g_autofree char *panic = devices_panic_line(r->dev);
+	const char *why;
+	int status;
+	enum vm_end end = vm_end_get(r->vm, &status, &why);
 
 	*reason = NULL;
-	if (panic && vm->end != VM_END_STATUS && vm->end != VM_END_SIGNAL &&
-	    vm->end != VM_END_TIMEOUT) {
+	if (panic && end != VM_END_STATUS && end != VM_END_SIGNAL && end != VM_END_TIMEOUT) {
 		*reason = g_strdup_printf("guest %s", panic);
 		return VIPI_EXIT_GUEST_CRASH;
 	}
-	switch (vm->end) {
+	switch (end) {
 	case VM_END_STATUS:
-		return vm->end_status;
+		return status;
 	case VM_END_POWEROFF:
 		return 0;
 	case VM_END_RESET:
@@ -380,12 +387,12 @@ static int run_outcome(struct run *r, char **reason)
 		*reason = g_strdup("guest reset before its command reported a status");
 		return VIPI_EXIT_GUEST_CRASH;
 	case VM_END_TIMEOUT:
-		*reason = g_strdup(vm->end_reason);
+		*reason = g_strdup(why);
 		return VIPI_EXIT_TIMEOUT;
 	case VM_END_SIGNAL:
-		return vm->end_status == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
+		return status == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
 	default:
-		*reason = g_strdup(vm->end_reason ? vm->end_reason : "guest stopped");
+		*reason = g_strdup(why ? why : "guest stopped");
 		return VIPI_EXIT_GUEST_CRASH;
 	}
 }
@@ -394,7 +401,7 @@ static int run_report(struct run *r, int status, const char *reason)
 {
 	double wall = (g_get_monotonic_time() - r->cfg.t0_us) / 1e6;
 	g_autofree char *summary = stats_summary(r->vm, wall);
-	struct stats_run_info info = { .end = run_end_name(r->vm->end),
+	struct stats_run_info info = { .end = run_end_name(vm_end_get(r->vm, NULL, NULL)),
 				       .reason = reason,
 				       .exit_status = status,
 				       .wall_s = wall,
@@ -484,10 +491,10 @@ int cmd_run(int argc, char **argv)
 	}
 	ret = run_vm(&r);
 out:
-	if (r.vm && r.vm->nr_vcpus)
+	if (r.vm)
 		vcpu_stop_all(r.vm);
 	run_tty_restore(&r);
-	devices_fini(r.dev);
+	devices_exit(r.dev);
 	if (r.vm)
 		vcpu_destroy_all(r.vm);
 	vm_destroy(r.vm);

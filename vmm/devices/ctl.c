@@ -5,13 +5,15 @@
  * output is already drained then, because the init writes the status only
  * after the command's terminal is closed.
  */
+#include <glib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "devices/devices.h"
 #include "kvm/io.h"
-#include "kvm/kvm.h"
+#include "kvm/vm.h"
 #include "util/log.h"
+#include "util/vipi_config.h"
 
 struct ctl {
 	struct vm *vm;
@@ -57,36 +59,39 @@ static void ctl_io(void *opaque, uint64_t off, void *data, unsigned int len, boo
 		ctl_mark(c);
 }
 
-void *ctl_create(struct vm *vm, bool timing, gint64 t0_us)
+static const struct io_ports ctl_ports[] = { { CTL_PORT_BASE, CTL_PORT_LEN, ctl_io } };
+
+static void ctl_free(struct ctl *c)
 {
-	struct ctl *c = g_new0(struct ctl, 1);
-
-	c->vm = vm;
-	c->timing = timing;
-	c->t0_us = t0_us;
-	g_mutex_init(&c->lock);
-	if (io_register(vm, IO_PIO, CTL_PORT_BASE, CTL_PORT_LEN, ctl_io, c)) {
-		pr_err("control port 0x%x taken", CTL_PORT_BASE);
-		ctl_destroy(c);
-		return NULL;
-	}
-	return c;
-}
-
-void ctl_destroy(void *p)
-{
-	struct ctl *c = p;
-
-	if (!c)
-		return;
-	io_unregister(c->vm, IO_PIO, CTL_PORT_BASE);
 	g_mutex_clear(&c->lock);
 	g_free(c);
 }
 
-double ctl_command_start_s(void *p)
+int ctl_init(struct devices *d)
 {
-	struct ctl *c = p;
+	struct ctl *c = g_new0(struct ctl, 1);
+	int r;
+
+	c->vm = d->vm;
+	c->timing = d->cfg->timing;
+	c->t0_us = d->cfg->t0_us;
+	g_mutex_init(&c->lock);
+	r = io_register_ports(d->vm, ctl_ports, G_N_ELEMENTS(ctl_ports), c, "control port");
+	if (r)
+		ctl_free(c);
+	else
+		d->ctl = c;
+	return r;
+}
+
+void ctl_exit(struct devices *d)
+{
+	io_unregister_ports(d->vm, ctl_ports, G_N_ELEMENTS(ctl_ports));
+	g_clear_pointer(&d->ctl, ctl_free);
+}
+
+double ctl_command_start_s(struct ctl *c)
+{
 	double r;
 
 	g_mutex_lock(&c->lock);

@@ -1,53 +1,72 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The machine's device list, and the place where PCI plugs in. */
-#include "devices/devices.h"
-#include "devices/pci.h"
-#include "kvm/kvm.h"
-#include "util/log.h"
-#include "util/status.h"
-#include "util/vipi_config.h"
+/* The machine's device table, and the host's side of the console. */
+#include <glib.h>
 
-#include <unistd.h>
+#include "devices/devices.h"
+
+/*
+ * Brought up in this order, down in the reverse: the bus before the
+ * devices on it. A new device is one more entry.
+ */
+static const struct devices_entry {
+	int (*init)(struct devices *d);
+	void (*exit)(struct devices *d);
+} devices_table[] = {
+	{ serial_init, serial_exit }, { i8042_init, i8042_exit }, { rtc_init, rtc_exit },
+	{ ctl_init, ctl_exit },	      { pci_init, pci_exit },	  { vipi_init, vipi_exit },
+};
+
+/* Takes down the first N entries of the table, last first. */
+static void devices_unwind(struct devices *d, size_t n)
+{
+	while (n--)
+		devices_table[n].exit(d);
+}
 
 int devices_init(struct vm *vm, const struct vipi_config *cfg, struct devices **out)
 {
 	struct devices *d = g_new0(struct devices, 1);
-	/* With a command, the console only feeds the crash reason. */
-	int console_fd = !cfg->cmd ? STDOUT_FILENO : cfg->verbose ? STDERR_FILENO : -1;
-	int r;
 
+	d->vm = vm;
+	d->cfg = cfg;
+	for (size_t i = 0; i < G_N_ELEMENTS(devices_table); i++) {
+		int r = devices_table[i].init(d);
+
+		if (r) {
+			devices_unwind(d, i);
+			g_free(d);
+			*out = NULL;
+			return r;
+		}
+	}
 	*out = d;
-	d->console = serial_create(vm, SERIAL_COM1, SERIAL_IRQ_COM1, console_fd, true);
-	d->out = serial_create(vm, SERIAL_COM2, SERIAL_IRQ_COM2, STDOUT_FILENO, false);
-	d->err = serial_create(vm, SERIAL_COM3, SERIAL_IRQ_COM3, STDERR_FILENO, false);
-	d->i8042 = i8042_create(vm);
-	d->rtc = rtc_create(vm);
-	d->ctl = ctl_create(vm, cfg->timing, cfg->t0_us);
-	if (!d->console || !d->out || !d->err || !d->i8042 || !d->rtc || !d->ctl)
-		return VIPI_EXIT_SOFTWARE;
-
-	/* ---- PCI host bridge and PCI devices (vmm/devices/pci.c) ---- */
-	r = pci_init(vm, cfg);
-	if (r)
-		return r;
 	return 0;
 }
 
-void devices_fini(struct devices *d)
+void devices_exit(struct devices *d)
 {
 	if (!d)
 		return;
-	serial_destroy(d->console);
-	serial_destroy(d->out);
-	serial_destroy(d->err);
-	i8042_destroy(d->i8042);
-	rtc_destroy(d->rtc);
-	ctl_destroy(d->ctl);
-	pci_fini();
+	devices_unwind(d, G_N_ELEMENTS(devices_table));
 	g_free(d);
+}
+
+size_t devices_console_room(struct devices *d)
+{
+	return serial_rx_room(d->console);
+}
+
+size_t devices_console_input(struct devices *d, const uint8_t *buf, size_t len)
+{
+	return serial_rx(d->console, buf, len);
+}
+
+char *devices_panic_line(struct devices *d)
+{
+	return serial_panic_line(d->console);
 }
 
 double devices_command_start_s(struct devices *d)
 {
-	return d && d->ctl ? ctl_command_start_s(d->ctl) : -1;
+	return d ? ctl_command_start_s(d->ctl) : -1;
 }

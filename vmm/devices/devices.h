@@ -1,19 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The legacy devices of `vipi run`: three 8250 UARTs, the i8042's reset
- * line and the guest-control port, plus the hook where PCI plugs in.
+ * The machine's devices: three 8250 UARTs, the i8042's reset line, the CMOS
+ * clock, the guest-control port, the PCI bus and the vipi device on it.
+ * devices.c brings them up from a table of {init, exit}, in order, and
+ * down in the reverse (kvmtool's dev_init()/dev_exit()). A device is one
+ * table entry and one member of struct devices; its init stores what it
+ * made there, reaches the VM through kvm/vm.h and kvm/io.h only, and says
+ * in one line why it failed.
  */
 #ifndef VIPI_DEVICES_DEVICES_H
 #define VIPI_DEVICES_DEVICES_H
 
-#include <glib.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct vm;
-struct serial;
 struct vipi_config;
+struct serial;
+struct rtc;
+struct ctl;
+struct pci_bus;
+struct vipi_dev;
+
+struct devices {
+	struct vm *vm;
+	const struct vipi_config *cfg;
+	struct serial *console, *out, *err; /* ttyS0-2: console, command's stdout, stderr */
+	struct rtc *rtc;
+	struct ctl *ctl;
+	struct pci_bus *pci;
+	struct vipi_dev *vipi; /* on pci; NULL with --vipi off */
+};
+
+/* Every device of the table, for VM and CFG: 0, or -errno with none left up. */
+int devices_init(struct vm *vm, const struct vipi_config *cfg, struct devices **out);
+/* Every device, in reverse order. NULL is fine. */
+void devices_exit(struct devices *d);
+
+/* The console's host side: room for input, input, and the panic line seen (g_free). */
+size_t devices_console_room(struct devices *d);
+size_t devices_console_input(struct devices *d, const uint8_t *buf, size_t len);
+char *devices_panic_line(struct devices *d);
+/* Seconds from the run's start to the guest's "command starting" mark, or -1. */
+double devices_command_start_s(struct devices *d);
 
 /*
  * Guest-control port (see docs/run.md). Byte writes only:
@@ -35,32 +65,21 @@ struct vipi_config;
 #define SERIAL_IRQ_COM2 3
 #define SERIAL_IRQ_COM3 4 /* shared with COM1, as on PCs */
 
-struct devices {
-	struct serial *console, *out, *err;
-	void *i8042;
-	void *rtc;
-	void *ctl;
-};
+/* The table's entries (devices.c), one pair per device file. */
+int serial_init(struct devices *d);
+void serial_exit(struct devices *d);
+int i8042_init(struct devices *d);
+void i8042_exit(struct devices *d);
+int rtc_init(struct devices *d);
+void rtc_exit(struct devices *d);
+int ctl_init(struct devices *d);
+void ctl_exit(struct devices *d);
+int pci_init(struct devices *d); /* pci_vm.c: the bus on the VM's ports */
+void pci_exit(struct devices *d);
+int vipi_init(struct devices *d); /* vipi_vm.c: the vipi device on the bus */
+void vipi_exit(struct devices *d);
 
-int devices_init(struct vm *vm, const struct vipi_config *cfg, struct devices **out);
-void devices_fini(struct devices *d);
-
-/* Seconds from t0 to the guest's "command starting" mark, or -1. */
-double devices_command_start_s(struct devices *d);
-
-/*
- * PCI plugs in here: devices_init() calls pci_init(vm) (devices/pci.h,
- * vmm/devices/pci_vm.c) after the legacy devices, and devices_fini() calls
- * pci_fini() (devices/pci.h). pci_init registers 0xCF8-0xCFF through io.h; it returns 0 or
- * a VIPI_EXIT_* status.
- */
-int pci_init(struct vm *vm, const struct vipi_config *cfg);
-
-/* serial.c */
-struct serial *serial_create(struct vm *vm, uint16_t base, unsigned int irq, int out_fd,
-			     bool console);
-void serial_destroy(struct serial *s);
-/* Queues host input for the guest to read; returns how many bytes fit. */
+/* serial.c: queues host input for the guest to read; returns how many bytes fit. */
 size_t serial_rx(struct serial *s, const uint8_t *buf, size_t len);
 size_t serial_rx_room(struct serial *s);
 /* The console's "Kernel panic - not syncing: ..." line, if one was seen. */
@@ -68,13 +87,7 @@ char *serial_panic_line(struct serial *s);
 /* The last complete console line (for crash reasons). */
 char *serial_last_line(struct serial *s);
 
-/* i8042.c, ctl.c */
-void *i8042_create(struct vm *vm);
-void i8042_destroy(void *p);
-void *rtc_create(struct vm *vm);
-void rtc_destroy(void *p);
-void *ctl_create(struct vm *vm, bool timing, gint64 t0_us);
-void ctl_destroy(void *p);
-double ctl_command_start_s(void *p);
+/* ctl.c */
+double ctl_command_start_s(struct ctl *c);
 
 #endif

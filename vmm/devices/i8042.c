@@ -7,22 +7,19 @@
  * instead of timing out on self-test commands, and its reboot path never
  * waits for "input full" to clear.
  */
+#include <glib.h>
 #include <string.h>
 
 #include "devices/devices.h"
 #include "kvm/io.h"
-#include "kvm/kvm.h"
-#include "util/log.h"
+#include "kvm/vm.h"
 
 #define I8042_DATA	0x60
 #define I8042_CMD	0x64
 #define I8042_STR_OBF	0x01
 #define I8042_CMD_RESET 0xfe
 
-struct i8042 {
-	struct vm *vm;
-};
-
+/* No state of its own: the opaque of its ports is the machine's devices. */
 static void i8042_data(void *opaque, uint64_t off, void *data, unsigned int len, bool write)
 {
 	if (!write)
@@ -31,7 +28,7 @@ static void i8042_data(void *opaque, uint64_t off, void *data, unsigned int len,
 
 static void i8042_cmd(void *opaque, uint64_t off, void *data, unsigned int len, bool write)
 {
-	struct i8042 *k = opaque;
+	struct devices *d = opaque;
 
 	if (!write) {
 		memset(data, 0, len);
@@ -39,30 +36,20 @@ static void i8042_cmd(void *opaque, uint64_t off, void *data, unsigned int len, 
 		return;
 	}
 	if (len == 1 && *(uint8_t *)data == I8042_CMD_RESET)
-		vm_end_request(k->vm, VM_END_RESET, 0, "guest reset (i8042)");
+		vm_end_request(d->vm, VM_END_RESET, 0, "guest reset (i8042)");
 }
 
-void *i8042_create(struct vm *vm)
-{
-	struct i8042 *k = g_new0(struct i8042, 1);
+static const struct io_ports i8042_ports[] = {
+	{ I8042_DATA, 1, i8042_data },
+	{ I8042_CMD, 1, i8042_cmd },
+};
 
-	k->vm = vm;
-	if (io_register(vm, IO_PIO, I8042_DATA, 1, i8042_data, k) ||
-	    io_register(vm, IO_PIO, I8042_CMD, 1, i8042_cmd, k)) {
-		pr_err("i8042: ports 0x60/0x64 taken");
-		i8042_destroy(k);
-		return NULL;
-	}
-	return k;
+int i8042_init(struct devices *d)
+{
+	return io_register_ports(d->vm, i8042_ports, G_N_ELEMENTS(i8042_ports), d, "i8042");
 }
 
-void i8042_destroy(void *p)
+void i8042_exit(struct devices *d)
 {
-	struct i8042 *k = p;
-
-	if (!k)
-		return;
-	io_unregister(k->vm, IO_PIO, I8042_DATA);
-	io_unregister(k->vm, IO_PIO, I8042_CMD);
-	g_free(k);
+	io_unregister_ports(d->vm, i8042_ports, G_N_ELEMENTS(i8042_ports));
 }

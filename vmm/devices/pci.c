@@ -264,17 +264,18 @@ static struct pci_dev *pci_dev_add(struct pci_bus *bus, unsigned int slot,
 	return dev;
 }
 
-struct pci_dev *pci_dev_register(struct pci_bus *bus, const struct pci_dev_info *info,
-				 const struct pci_dev_ops *ops, void *opaque)
+int pci_dev_register(struct pci_bus *bus, const struct pci_dev_info *info,
+		     const struct pci_dev_ops *ops, void *opaque, struct pci_dev **out)
 {
 	struct pci_dev *dev = NULL;
 	unsigned int slot, need = 0;
 
+	*out = NULL;
 	for (unsigned int bar = 0; bar < PCI_NR_BARS; bar++) {
 		if (!pci_bar_size_ok(info->io_bar_size[bar])) {
 			pr_err("pci: BAR%u size %u is not a power of two in 4..256", bar,
 			       info->io_bar_size[bar]);
-			return NULL;
+			return -EINVAL;
 		}
 		need += info->io_bar_size[bar] ? 256 : 0;
 	}
@@ -290,7 +291,8 @@ struct pci_dev *pci_dev_register(struct pci_bus *bus, const struct pci_dev_info 
 		pci_dev_update(dev);
 	}
 	pthread_mutex_unlock(&bus->lock);
-	return dev;
+	*out = dev;
+	return dev ? 0 : -ENOSPC;
 }
 
 unsigned int pci_dev_slot(const struct pci_dev *dev)
@@ -310,7 +312,7 @@ void pci_bus_get_stats(struct pci_bus *bus, struct pci_bus_stats *stats)
 	pthread_mutex_unlock(&bus->lock);
 }
 
-struct pci_bus *pci_bus_create(const struct pci_host_ops *ops, void *ctx)
+int pci_bus_create(const struct pci_host_ops *ops, void *ctx, struct pci_bus **out)
 {
 	static const struct pci_dev_info host = {
 		.vendor_id = PCI_HOST_VENDOR_ID,
@@ -318,10 +320,11 @@ struct pci_bus *pci_bus_create(const struct pci_host_ops *ops, void *ctx)
 		.class_code = 0x060000, /* host bridge: what Linux' conf1 probe looks for */
 	};
 	struct pci_bus *bus = calloc(1, sizeof(*bus));
-	int ret;
+	int ret = -ENOMEM;
 
+	*out = NULL;
 	if (!bus)
-		return NULL;
+		return -ENOMEM;
 	bus->ops = ops;
 	bus->ctx = ctx;
 	bus->next_io = PCI_IO_WINDOW_BASE;
@@ -339,12 +342,13 @@ struct pci_bus *pci_bus_create(const struct pci_host_ops *ops, void *ctx)
 		ops->io_unregister(ctx, PCI_CFG_ADDR_PORT);
 		goto err;
 	}
-	return bus;
+	*out = bus;
+	return 0;
 err:
 	free(bus->dev[0]);
 	pthread_mutex_destroy(&bus->lock);
 	free(bus);
-	return NULL;
+	return ret;
 }
 
 void pci_bus_destroy(struct pci_bus *bus)

@@ -6,7 +6,7 @@
  * follows the guest when it resizes or moves a BAR.
  *
  * The bus reaches the port dispatcher through struct pci_host_ops, so that
- * unit tests run it without a VM; pci_init() (pci_vm.c) fills them from io.h.
+ * unit tests run it without a VM; pci_vm.c fills them from io.h.
  */
 #ifndef VIPI_DEVICES_PCI_H
 #define VIPI_DEVICES_PCI_H
@@ -68,17 +68,18 @@ struct pci_bus_stats {
 	uint64_t bar_moves;	 /* decoded ranges registered at a new base */
 };
 
-struct pci_bus *pci_bus_create(const struct pci_host_ops *ops, void *ctx);
+/* The bus with its host bridge and config ports: 0, or -errno after one line. */
+int pci_bus_create(const struct pci_host_ops *ops, void *ctx, struct pci_bus **out);
 /* Unregisters every decoded BAR and the config ports; frees the bus. */
 void pci_bus_destroy(struct pci_bus *bus);
 
 /*
  * Adds a device in the next free slot (1..31), assigns its BARs and enables
- * I/O decoding. Returns NULL (and logs) when the bus is full or a BAR size
- * is invalid. OPAQUE is passed to OPS.
+ * I/O decoding; OPAQUE is passed to OPS. 0, or after one line -EINVAL (a
+ * BAR size is invalid) or -ENOSPC (the bus is full).
  */
-struct pci_dev *pci_dev_register(struct pci_bus *bus, const struct pci_dev_info *info,
-				 const struct pci_dev_ops *ops, void *opaque);
+int pci_dev_register(struct pci_bus *bus, const struct pci_dev_info *info,
+		     const struct pci_dev_ops *ops, void *opaque, struct pci_dev **out);
 unsigned int pci_dev_slot(const struct pci_dev *dev);
 /* The port BAR decodes at, or 0 when it does not decode. */
 uint16_t pci_dev_bar_base(const struct pci_dev *dev, unsigned int bar);
@@ -88,13 +89,5 @@ void pci_bus_get_stats(struct pci_bus *bus, struct pci_bus_stats *stats);
 /* The 0xCF8 and 0xCFC handlers (io_fn), exposed for tests. */
 void pci_cfg_addr_io(void *bus, uint64_t off, void *data, unsigned int len, bool write);
 void pci_cfg_data_io(void *bus, uint64_t off, void *data, unsigned int len, bool write);
-
-/*
- * The production bus (pci_vm.c) is created by pci_init(vm), the hook that
- * devices_init() calls (declared in devices/devices.h): it registers the
- * config ports through io.h and adds the vipi device unless it was turned
- * off with pci_vm_configure(). pci_fini() reports and frees them.
- */
-void pci_fini(void);
 
 #endif

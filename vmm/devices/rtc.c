@@ -4,12 +4,12 @@
  * UTC time. Without it Linux reads all ones, sees "update in progress"
  * forever and spins on the ports for tens of thousands of exits at boot.
  */
+#include <glib.h>
 #include <string.h>
 #include <time.h>
 
 #include "devices/devices.h"
 #include "kvm/io.h"
-#include "util/log.h"
 
 #define RTC_INDEX   0x70
 #define RTC_DATA    0x71
@@ -31,7 +31,6 @@
 #define REG_D_VRT    0x80 /* battery good */
 
 struct rtc {
-	struct vm *vm;
 	GMutex lock;
 	uint8_t index;
 };
@@ -97,27 +96,30 @@ static void rtc_io(void *opaque, uint64_t off, void *data, unsigned int len, boo
 	g_mutex_unlock(&r->lock);
 }
 
-void *rtc_create(struct vm *vm)
+static const struct io_ports rtc_ports[] = { { RTC_INDEX, 2, rtc_io } };
+
+static void rtc_free(struct rtc *r)
 {
-	struct rtc *r = g_new0(struct rtc, 1);
-
-	r->vm = vm;
-	g_mutex_init(&r->lock);
-	if (io_register(vm, IO_PIO, RTC_INDEX, 2, rtc_io, r)) {
-		pr_err("rtc: ports 0x70/0x71 taken");
-		rtc_destroy(r);
-		return NULL;
-	}
-	return r;
-}
-
-void rtc_destroy(void *p)
-{
-	struct rtc *r = p;
-
-	if (!r)
-		return;
-	io_unregister(r->vm, IO_PIO, RTC_INDEX);
 	g_mutex_clear(&r->lock);
 	g_free(r);
+}
+
+int rtc_init(struct devices *d)
+{
+	struct rtc *r = g_new0(struct rtc, 1);
+	int ret;
+
+	g_mutex_init(&r->lock);
+	ret = io_register_ports(d->vm, rtc_ports, G_N_ELEMENTS(rtc_ports), r, "rtc");
+	if (ret)
+		rtc_free(r);
+	else
+		d->rtc = r;
+	return ret;
+}
+
+void rtc_exit(struct devices *d)
+{
+	io_unregister_ports(d->vm, rtc_ports, G_N_ELEMENTS(rtc_ports));
+	g_clear_pointer(&d->rtc, rtc_free);
 }

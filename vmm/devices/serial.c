@@ -8,13 +8,15 @@
  * one exit, so keep the guest's console quiet.
  */
 #include <errno.h>
+#include <glib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "devices/devices.h"
 #include "kvm/io.h"
-#include "kvm/kvm.h"
+#include "kvm/vm.h"
 #include "util/log.h"
+#include "util/vipi_config.h"
 
 #define UART_RBR 0 /* DLAB=0 read */
 #define UART_THR 0 /* DLAB=0 write */
@@ -54,8 +56,21 @@
 #define RX_SIZE	     256
 #define LINE_MAX_LEN 240
 
+/*
+ * UARTs may share an ISA IRQ (ttyS0 and ttyS2 both use 4), and ISA IRQs
+ * are edge-triggered: a new event must make a rising edge even while the
+ * line is already high (for this UART or another), or the guest never
+ * hears of it and its transmit path stalls. The line is the OR of what
+ * each UART asserts, kept here per IRQ, one for the machine's UARTs.
+ */
+struct serial_lines {
+	GMutex lock;
+	unsigned int users[16]; /* per IRQ: the bits of the UARTs asserting it */
+};
+
 struct serial {
 	struct vm *vm;
+	struct serial_lines *lines;
 	GMutex lock;
 	uint16_t base;
 	unsigned int irq;
@@ -63,7 +78,7 @@ struct serial {
 	bool console;
 	bool irq_level;
 	bool thri;	  /* THRE interrupt pending: set when THR empties, cleared by IIR */
-	unsigned int bit; /* in serial_irq_users[irq] */
+	unsigned int bit; /* in lines->users[irq] */
 	uint8_t ier, lcr, mcr, scr, dll, dlm;
 	bool fifo; /* FCR bit 0 */
 	uint8_t rx[RX_SIZE];
@@ -84,16 +99,6 @@ static uint8_t serial_iir(struct serial *s)
 	return IIR_NO_INT;
 }
 
-/*
- * UARTs may share an ISA IRQ (ttyS0 and ttyS2 both use 4), and ISA IRQs
- * are edge-triggered: a new event must make a rising edge even while the
- * line is already high (for this UART or another), or the guest never
- * hears of it and its transmit path stalls. The line is the OR of what
- * each UART asserts, kept here per IRQ.
- */
-static GMutex serial_irq_lock;
-static unsigned int serial_irq_users[16];
-
 static void serial_irq_line(struct serial *s, bool level)
 {
 	if (vm_irq_line(s->vm, s->irq, level))
@@ -109,13 +114,13 @@ static void serial_update_irq(struct serial *s, bool event)
 	/* OUT2 gates the interrupt onto the bus, as on a PC. */
 	bool level = serial_iir(s) != IIR_NO_INT && (s->mcr & MCR_OUT2);
 	bool rising = level && (!s->irq_level || event);
-	unsigned int *users = &serial_irq_users[s->irq];
+	unsigned int *users = &s->lines->users[s->irq];
 	bool was_high;
 
 	if (!rising && level == s->irq_level)
 		return;
 	s->irq_level = level;
-	g_mutex_lock(&serial_irq_lock);
+	g_mutex_lock(&s->lines->lock);
 	was_high = *users;
 	*users = level ? *users | s->bit : *users & ~s->bit;
 	if (rising) {
@@ -125,7 +130,7 @@ static void serial_update_irq(struct serial *s, bool event)
 	} else if (was_high && !*users) {
 		serial_irq_line(s, false);
 	}
-	g_mutex_unlock(&serial_irq_lock);
+	g_mutex_unlock(&s->lines->lock);
 }
 
 static void serial_line_done(struct serial *s)
@@ -285,30 +290,7 @@ static void serial_io(void *opaque, uint64_t off, void *data, unsigned int len, 
 	g_mutex_unlock(&s->lock);
 }
 
-struct serial *serial_create(struct vm *vm, uint16_t base, unsigned int irq, int out_fd,
-			     bool console)
-{
-	struct serial *s = g_new0(struct serial, 1);
-	int r;
-
-	s->vm = vm;
-	s->base = base;
-	s->irq = irq & 15;
-	s->thri = true; /* THR starts empty */
-	s->bit = 1u << ((base >> 4) & 31);
-	s->out_fd = out_fd;
-	s->console = console;
-	g_mutex_init(&s->lock);
-	r = io_register(vm, IO_PIO, base, 8, serial_io, s);
-	if (r) {
-		pr_err("serial 0x%x: %s", base, g_strerror(-r));
-		serial_destroy(s);
-		return NULL;
-	}
-	return s;
-}
-
-void serial_destroy(struct serial *s)
+static void serial_destroy(struct serial *s)
 {
 	if (!s)
 		return;
@@ -317,6 +299,65 @@ void serial_destroy(struct serial *s)
 	g_free(s->last_line);
 	g_free(s->panic_line);
 	g_free(s);
+}
+
+/* One UART at BASE on IRQ; its output goes to OUT_FD (-1: nowhere). */
+static int serial_create(struct devices *d, struct serial_lines *lines, uint16_t base,
+			 unsigned int irq, int out_fd, struct serial **out)
+{
+	struct serial *s = g_new0(struct serial, 1);
+	int r;
+
+	s->vm = d->vm;
+	s->lines = lines;
+	s->base = base;
+	s->irq = irq & 15;
+	s->thri = true; /* THR starts empty */
+	s->bit = 1u << ((base >> 4) & 31);
+	s->out_fd = out_fd;
+	s->console = base == SERIAL_COM1;
+	g_mutex_init(&s->lock);
+	r = io_register(d->vm, IO_PIO, base, 8, serial_io, s);
+	if (r) {
+		pr_err("serial 0x%x: %s", base, g_strerror(-r));
+		g_mutex_clear(&s->lock);
+		g_free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+/* The UARTs serial_init() made, and their lines. */
+static void serial_destroy_all(struct devices *d, struct serial_lines *lines)
+{
+	g_clear_pointer(&d->err, serial_destroy);
+	g_clear_pointer(&d->out, serial_destroy);
+	g_clear_pointer(&d->console, serial_destroy);
+	g_mutex_clear(&lines->lock);
+	g_free(lines);
+}
+
+int serial_init(struct devices *d)
+{
+	struct serial_lines *lines = g_new0(struct serial_lines, 1);
+	const int *fds = d->cfg->serial_fds;
+	int r;
+
+	g_mutex_init(&lines->lock);
+	r = serial_create(d, lines, SERIAL_COM1, SERIAL_IRQ_COM1, fds[0], &d->console);
+	if (!r)
+		r = serial_create(d, lines, SERIAL_COM2, SERIAL_IRQ_COM2, fds[1], &d->out);
+	if (!r)
+		r = serial_create(d, lines, SERIAL_COM3, SERIAL_IRQ_COM3, fds[2], &d->err);
+	if (r)
+		serial_destroy_all(d, lines);
+	return r;
+}
+
+void serial_exit(struct devices *d)
+{
+	serial_destroy_all(d, d->console->lines);
 }
 
 size_t serial_rx_room(struct serial *s)

@@ -290,8 +290,7 @@ int vipi_dev_attach(struct vipi_dev *dev, struct pci_bus *bus)
 		.io_bar_size = { VIPI_BAR0_SIZE },
 	};
 
-	dev->pci = pci_dev_register(bus, &info, &vipi_pci_ops, dev);
-	return dev->pci ? 0 : -ENOSPC;
+	return pci_dev_register(bus, &info, &vipi_pci_ops, dev, &dev->pci);
 }
 
 struct pci_dev *vipi_dev_pci(struct vipi_dev *dev)
@@ -321,12 +320,15 @@ static bool vipi_map_slots(struct vipi_dev *dev)
 	return n > 0;
 }
 
-struct vipi_dev *vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_config *cfg)
+int vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_config *cfg,
+		 struct vipi_dev **out)
 {
 	struct vipi_dev *dev = calloc(1, sizeof(*dev));
+	int r = -EINVAL;
 
+	*out = NULL;
 	if (!dev)
-		return NULL;
+		return -ENOMEM;
 	dev->ops = ops;
 	dev->ctx = ctx;
 	dev->spin_us = MIN(cfg->vipi_spin_us, VIPI_SPIN_US_MAX);
@@ -335,12 +337,13 @@ struct vipi_dev *vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struc
 	dev->doorbell_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	dev->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (dev->doorbell_fd < 0 || dev->stop_fd < 0) {
-		pr_err("vipi-dev: eventfd: %s", strerror(errno));
+		r = pr_errno(-errno, "vipi-dev: eventfd");
 		goto err;
 	}
 	if (!vipi_map_slots(dev))
 		goto err;
-	return dev;
+	*out = dev;
+	return 0;
 err:
 	if (dev->doorbell_fd >= 0)
 		close(dev->doorbell_fd);
@@ -348,7 +351,7 @@ err:
 		close(dev->stop_fd);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev);
-	return NULL;
+	return r;
 }
 
 void vipi_dev_free(struct vipi_dev *dev)

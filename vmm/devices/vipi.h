@@ -5,7 +5,8 @@
  * own vectors. Protocol and ordering: docs/abi.md and <vipi/abi.h>.
  *
  * The device reaches the VM only through struct vipi_ops, which vipi_vm.c
- * fills from vm.h and unit tests fill with fakes.
+ * fills from vm.h (vipi_init(), a devices.h table entry) and unit tests
+ * fill with fakes.
  */
 #ifndef VIPI_DEVICES_VIPI_H
 #define VIPI_DEVICES_VIPI_H
@@ -54,8 +55,9 @@ struct vipi_counters {
 	uint64_t invalid_reg;	/* bad offset, size, value or state */
 };
 
-/* Reads CFG's vipi_spin_us and vipi_poller_cpu. */
-struct vipi_dev *vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_config *cfg);
+/* Reads CFG's vipi_spin_us and vipi_poller_cpu: 0, or -errno after one line. */
+int vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_config *cfg,
+		 struct vipi_dev **out);
 /* Stops the poller (after a last drain), drops the ioeventfd, frees DEV. */
 void vipi_dev_free(struct vipi_dev *dev);
 
@@ -76,9 +78,5 @@ uint64_t vipi_dev_poller_cpu_ns(struct vipi_dev *dev);
 pid_t vipi_dev_poller_tid(struct vipi_dev *dev);
 /* One summary line through pr_info. */
 void vipi_dev_report(struct vipi_dev *dev, const char *when);
-
-struct vm;
-/* The production device: ops from vm.h, on the VM's PCI bus. NULL on error. */
-struct vipi_dev *vipi_dev_create(struct vm *vm, struct pci_bus *bus, const struct vipi_config *cfg);
 
 #endif

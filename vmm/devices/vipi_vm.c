@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The vipi device on a real VM: vipi_ops from vm.h (KVM_SIGNAL_MSI,
- * KVM_IOEVENTFD, RAM lookup) and phase marks from the stats snapshots.
- * Kept apart from vipi.c so that unit tests link the model without KVM.
+ * The vipi device on a real VM, the devices table's entry: vipi_ops from
+ * vm.h (KVM_SIGNAL_MSI, KVM_IOEVENTFD, RAM lookup) and phase marks from the
+ * stats snapshots. Kept apart from vipi.c so that unit tests link the model
+ * without KVM.
  */
+#include <glib.h>
 #include <stdio.h>
 
+#include "devices/devices.h"
 #include "devices/vipi.h"
-#include "kvm/kvm.h"
 #include "kvm/stats.h"
 #include "kvm/vm.h"
 #include "util/log.h"
+#include "util/vipi_config.h"
 
 static void *vipi_vm_gpa_to_hva(void *ctx, uint64_t gpa, uint64_t len)
 {
@@ -44,19 +47,10 @@ static int vipi_vm_ioeventfd_remove(void *ctx, uint16_t port, unsigned int len, 
 	return vm_ioeventfd_remove(ctx, port, len, datamatch, fd);
 }
 
-/* Exits that reached us (KVM_RUN returned), all vCPUs, since the start. */
-static unsigned long vipi_vm_userspace_exits(struct vm *vm)
-{
-	unsigned long n = atomic_load(&vm->exits_other);
-
-	for (unsigned int i = 0; i < VM_EXIT_REASONS; i++)
-		n += atomic_load(&vm->exits[i]);
-	return n;
-}
-
 static void vipi_vm_phase_mark(void *ctx, uint32_t label)
 {
-	unsigned long exits = vipi_vm_userspace_exits(ctx);
+	/* Exits that reached us (KVM_RUN returned), all vCPUs, since the start. */
+	unsigned long exits = vm_exits(ctx, VM_EXITS_ALL);
 	char name[32];
 	int r;
 
@@ -84,15 +78,26 @@ static const struct vipi_ops vipi_vm_ops = {
 	.phase_mark = vipi_vm_phase_mark,
 };
 
-struct vipi_dev *vipi_dev_create(struct vm *vm, struct pci_bus *bus, const struct vipi_config *cfg)
+int vipi_init(struct devices *d)
 {
-	struct vipi_dev *dev = vipi_dev_new(&vipi_vm_ops, vm, cfg);
+	int r;
 
-	if (!dev)
-		return NULL;
-	if (vipi_dev_attach(dev, bus)) {
-		vipi_dev_free(dev);
-		return NULL;
+	if (!d->cfg->vipi)
+		return 0;
+	r = vipi_dev_new(&vipi_vm_ops, d->vm, d->cfg, &d->vipi);
+	if (!r)
+		r = vipi_dev_attach(d->vipi, d->pci);
+	if (r) {
+		pr_err("vipi-dev: cannot create the device: %s", g_strerror(-r));
+		g_clear_pointer(&d->vipi, vipi_dev_free);
 	}
-	return dev;
+	return r;
+}
+
+void vipi_exit(struct devices *d)
+{
+	/* Only when the guest used it: runs without the module stay quiet. */
+	if (d->vipi && vipi_dev_poller_cpu_ns(d->vipi))
+		vipi_dev_report(d->vipi, "at exit");
+	g_clear_pointer(&d->vipi, vipi_dev_free);
 }

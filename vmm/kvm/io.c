@@ -89,6 +89,28 @@ int io_unregister(struct vm *vm, enum io_space space, uint64_t base)
 	return ret;
 }
 
+int io_register_ports(struct vm *vm, const struct io_ports *ports, size_t n, void *opaque,
+		      const char *who)
+{
+	for (size_t i = 0; i < n; i++) {
+		int r = io_register(vm, IO_PIO, ports[i].base, ports[i].len, ports[i].fn, opaque);
+
+		if (r) {
+			pr_err("%s: ports %#x-%#x: %s", who, ports[i].base,
+			       ports[i].base + ports[i].len - 1, g_strerror(-r));
+			io_unregister_ports(vm, ports, i);
+			return r;
+		}
+	}
+	return 0;
+}
+
+void io_unregister_ports(struct vm *vm, const struct io_ports *ports, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		io_unregister(vm, IO_PIO, ports[i].base);
+}
+
 static bool io_find(struct vm *vm, enum io_space space, uint64_t addr, unsigned int len,
 		    struct io_range *out)
 {

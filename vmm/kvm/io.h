@@ -9,6 +9,7 @@
 #define VIPI_KVM_IO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct vm;
@@ -30,11 +31,27 @@ int io_register(struct vm *vm, enum io_space space, uint64_t base, uint64_t len,
 		void *opaque);
 /* Removes the range that starts at BASE; -ENOENT if there is none. */
 int io_unregister(struct vm *vm, enum io_space space, uint64_t base);
+
+/* A device's port range: [BASE, BASE + LEN) goes to FN. */
+struct io_ports {
+	uint16_t base, len;
+	io_fn fn;
+};
+
+/*
+ * Registers the N port ranges of PORTS for OPAQUE, all or none: 0, or
+ * -errno after one line naming WHO and the range that could not be had.
+ */
+int io_register_ports(struct vm *vm, const struct io_ports *ports, size_t n, void *opaque,
+		      const char *who);
+void io_unregister_ports(struct vm *vm, const struct io_ports *ports, size_t n);
 /*
  * Returns false when no device claims ADDR: reads then see all ones and the
  * exit is counted as unhandled (rate-limited log), as on real hardware.
  */
 bool io_dispatch(struct vm *vm, enum io_space space, uint64_t addr, void *data, unsigned int len,
 		 bool write);
+/* One line: the ports the guest exits on most (--verbose). */
+void io_report_ports(struct vm *vm);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Private to the VMM core (vmm/kvm/): /dev/kvm, the VM, its vCPUs and how a
- * run ends. Devices use vm.h and io.h only.
+ * Private to vmm/kvm/: /dev/kvm, the insides of the VM and its vCPUs.
+ * Everyone else uses vm.h, vcpu.h, io.h and stats.h.
  */
 #ifndef VIPI_KVM_KVM_H
 #define VIPI_KVM_KVM_H
@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 
 #include "kvm/exits.h"
+#include "kvm/vcpu.h"
 #include "kvm/vm.h"
 #include "util/vipi_config.h"
 
@@ -67,17 +68,6 @@ struct vcpu {
 	bool started;
 };
 
-/* How a run ended; the first reason recorded wins. */
-enum vm_end {
-	VM_RUNNING,
-	VM_END_STATUS,	 /* the guest reported its command's status */
-	VM_END_POWEROFF, /* clean power-off or halt */
-	VM_END_RESET,	 /* reset (i8042, KVM system event) */
-	VM_END_CRASH,	 /* triple fault, entry failure, emulation error */
-	VM_END_TIMEOUT,
-	VM_END_SIGNAL,
-};
-
 /* Userspace exit reasons we count (KVM_EXIT_* values below this). */
 #define VM_EXIT_REASONS 64
 
@@ -123,39 +113,14 @@ struct vm {
 	gint64 t0_us;
 };
 
-/*
- * Creates the VM with its irqchip, PIT and RAM, no vCPUs yet. 0, or -errno
- * after one line; *OUT is set either way, for vm_destroy().
- */
-int vm_create(const struct vipi_config *cfg, struct vm **out);
-/* After vcpu_destroy_all(). */
-void vm_destroy(struct vm *vm);
-/*
- * For unit tests and fuzz targets: a VM without /dev/kvm, RAM or vCPUs.
- * Its I/O registry and vm_end_request() work; every KVM ioctl on it
- * (vm_irq_line(), vm_signal_msi(), ...) fails with -EBADF. NULL on failure.
- */
-struct vm *vm_create_nokvm(void);
-int vm_irq_line(struct vm *vm, unsigned int gsi, bool level);
-
-/* Records how the run ended (first caller wins) and wakes the main loop. */
-void vm_end_request(struct vm *vm, enum vm_end end, int status, const char *fmt, ...)
-	G_GNUC_PRINTF(4, 5);
-
-/* vcpu.c: vCPUs are created after the VM and destroyed before it. */
-int vcpu_create_all(struct vm *vm);
-void vcpu_destroy_all(struct vm *vm);
-int vcpu_setup_boot(struct vcpu *vcpu);
-int vcpu_start_all(struct vm *vm);
-/* Makes every vCPU leave KVM_RUN and its loop; joins them. */
-void vcpu_stop_all(struct vm *vm);
-void vcpu_kick(struct vcpu *vcpu);
-
 /* io.c */
 void io_init(struct vm *vm);
 void io_fini(struct vm *vm);
-/* One line: the ports the guest exits on most. */
-void io_report_ports(struct vm *vm);
+
+/* stats.c */
+int stats_vcpu_init(struct vcpu *v);
+void stats_vcpu_fini(struct vcpu *v);
+void stats_snapshot_free(void *p);
 
 const char *kvm_exit_name(unsigned int reason);
 

@@ -205,10 +205,8 @@ static uint64_t stats_sum(struct vm *vm, const char *name)
 
 char *stats_summary(struct vm *vm, double wall_s)
 {
-	uint64_t user = atomic_load(&vm->exits_other);
+	uint64_t user = vm_exits(vm, VM_EXITS_ALL);
 
-	for (unsigned int r = 0; r < VM_EXIT_REASONS; r++)
-		user += atomic_load(&vm->exits[r]);
 	return g_strdup_printf("%u vCPUs, %.2f s: KVM exits %" G_GUINT64_FORMAT
 			       " (io %" G_GUINT64_FORMAT ", mmio %" G_GUINT64_FORMAT
 			       ", halt %" G_GUINT64_FORMAT ", irq %" G_GUINT64_FORMAT

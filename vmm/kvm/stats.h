@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 struct vm;
-struct vcpu;
 
 /*
  * Phase marks come from the guest: at most this many snapshots are kept
@@ -54,10 +53,5 @@ struct stats_run_info {
 int stats_write_json(struct vm *vm, const char *path, const struct stats_run_info *info);
 /* The one-line counter summary. */
 char *stats_summary(struct vm *vm, double wall_s);
-
-/* vcpu.c/vm.c internals */
-int stats_vcpu_init(struct vcpu *v);
-void stats_vcpu_fini(struct vcpu *v);
-void stats_snapshot_free(void *p);
 
 #endif

@@ -132,8 +132,9 @@ void vcpu_destroy_all(struct vm *vm)
 
 /* The BSP enters the kernel's 64-bit entry point; APs wait for INIT/SIPI
  * in the in-kernel LAPIC. */
-int vcpu_setup_boot(struct vcpu *v)
+int vcpu_setup_boot(struct vm *vm)
 {
+	struct vcpu *v = &vm->vcpus[0];
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	struct kvm_fpu fpu = { .fcw = 0x37f, .mxcsr = 0x1f80 };
@@ -265,7 +266,7 @@ static void vcpu_on_kick(int sig)
 	/* Nothing: the signal's only job is to interrupt KVM_RUN. */
 }
 
-void vcpu_kick(struct vcpu *v)
+static void vcpu_kick(struct vcpu *v)
 {
 	if (!v->run)
 		return;

@@ -171,6 +171,36 @@ void vm_end_request(struct vm *vm, enum vm_end end, int status, const char *fmt,
 	g_mutex_unlock(&vm->end_lock);
 }
 
+enum vm_end vm_end_get(struct vm *vm, int *status, const char **reason)
+{
+	enum vm_end end;
+
+	g_mutex_lock(&vm->end_lock);
+	end = vm->end;
+	if (status)
+		*status = vm->end_status;
+	if (reason)
+		*reason = vm->end_reason;
+	g_mutex_unlock(&vm->end_lock);
+	return end;
+}
+
+int vm_end_fd(struct vm *vm)
+{
+	return vm->end_efd;
+}
+
+uint64_t vm_exits(struct vm *vm, int reason)
+{
+	uint64_t n = 0;
+
+	if (reason >= 0)
+		return reason < VM_EXIT_REASONS ? atomic_load(&vm->exits[reason]) : 0;
+	for (unsigned int r = 0; r < VM_EXIT_REASONS; r++)
+		n += atomic_load(&vm->exits[r]);
+	return n + atomic_load(&vm->exits_other);
+}
+
 static int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size, uint8_t *hva)
 {
 	struct kvm_userspace_memory_region region = {

@@ -35,6 +35,12 @@ struct vipi_config {
 	int vipi_poller_cpu;	   /* --vipi-poller-cpu; -1: not pinned */
 	bool verbose;		   /* --verbose: the guest console on stderr, and more */
 	bool timing;		   /* --timing: say when the guest command starts */
+	/*
+	 * Where ttyS0-2 (the console, the command's stdout and stderr) write;
+	 * -1: nowhere. From CMD and --verbose: without a command the console is
+	 * the terminal, with one it only feeds the crash reason.
+	 */
+	int serial_fds[3];
 
 	/* The run itself: vmm/cli. */
 	gint64 t0_us;		/* vipi's start: --timing, --timeout, the watchdog */
