@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `vipi run`'s command line into the run's one config (util/vipi_config.h):
+ * GOption fills the options as typed, run_config() checks each and fills
+ * the config. Nothing is opened here (the fuzz target run-args runs it).
+ */
+#include <sched.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/run.h"
+#include "cli/status.h"
+#include "config.h"
+#include "devices/vipi.h"
+#include "kvm/exits.h"
+#include "lab/lab.h"
+#include "util/log.h"
+#include "util/vipi_config.h"
+
+#define RUN_DEFAULT_CPUS    1
+#define RUN_DEFAULT_MEM_MIB 512
+#define RUN_MIN_MEM_MIB	    64
+#define RUN_MAX_MEM_MIB	    (64 * 1024)
+#define RUN_MAX_CPUS	    64
+/* Identical for QEMU in the boot-time comparison (tests/lab/run-vs-qemu.sh). */
+#define RUN_BASE_CMDLINE "console=ttyS0 quiet reboot=k panic=-1"
+
+/* What GOption fills: the options as typed, until run_config() checks them. */
+struct run_args {
+	char *cpus, *mem, *append, *timeout, *pv_ipi, *lab;
+	char *vipi, *vipi_spin_us, *vipi_poller_cpu, *disable_exits, *halt_poll_ns;
+	gboolean timing, verbose, trace_exits;
+};
+
+static void run_args_clear(struct run_args *a)
+{
+	g_free(a->cpus);
+	g_free(a->mem);
+	g_free(a->append);
+	g_free(a->timeout);
+	g_free(a->pv_ipi);
+	g_free(a->lab);
+	g_free(a->vipi);
+	g_free(a->vipi_spin_us);
+	g_free(a->vipi_poller_cpu);
+	g_free(a->disable_exits);
+	g_free(a->halt_poll_ns);
+}
+
+void run_config_clear(struct vipi_config *c)
+{
+	g_free(c->kernel);
+	g_free(c->initrd);
+	g_free(c->cmdline);
+	g_free(c->stats_path);
+}
+
+static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_config *c, bool help)
+{
+	g_autoptr(GOptionContext) ctx = g_option_context_new("[-- CMD [ARGS...]]");
+	GOptionEntry entries[] = {
+		{ "kernel", 0, 0, G_OPTION_ARG_FILENAME, &c->kernel, "bzImage (default: kit)",
+		  "FILE" },
+		{ "initrd", 0, 0, G_OPTION_ARG_FILENAME, &c->initrd,
+		  "initramfs (default: kit guest.cpio.gz)", "FILE" },
+		{ "cpus", 0, 0, G_OPTION_ARG_STRING, &a->cpus, "vCPUs (default 1)", "N" },
+		{ "mem", 0, 0, G_OPTION_ARG_STRING, &a->mem, "guest RAM (default 512)", "MiB" },
+		{ "append", 0, 0, G_OPTION_ARG_STRING, &a->append, "more kernel arguments",
+		  "ARGS" },
+		{ "stats", 0, 0, G_OPTION_ARG_FILENAME, &c->stats_path, "write counters as JSON",
+		  "FILE" },
+		{ "timeout", 0, 0, G_OPTION_ARG_STRING, &a->timeout, "give up after S seconds",
+		  "S" },
+		{ "pv-ipi", 0, 0, G_OPTION_ARG_STRING, &a->pv_ipi,
+		  "KVM PV IPIs for the guest (default on)", "on|off" },
+		{ "vipi", 0, 0, G_OPTION_ARG_STRING, &a->vipi, "the vipi IPI device (default on)",
+		  "on|off" },
+		{ "vipi-spin-us", 0, 0, G_OPTION_ARG_STRING, &a->vipi_spin_us,
+		  "vipi poller: spin this long after a request before sleeping (default 200)",
+		  "US" },
+		{ "vipi-poller-cpu", 0, 0, G_OPTION_ARG_STRING, &a->vipi_poller_cpu,
+		  "vipi poller: pin to this host CPU", "N" },
+		{ "disable-exits", 0, 0, G_OPTION_ARG_STRING, &a->disable_exits,
+		  "let the guest run these without exits (KVM_CAP_X86_DISABLE_EXITS)",
+		  "hlt,mwait,pause,cstate" },
+		{ "halt-poll-ns", 0, 0, G_OPTION_ARG_STRING, &a->halt_poll_ns,
+		  "KVM's halt-polling window for this VM (KVM_CAP_HALT_POLL)", "NS" },
+		{ "trace-exits", 0, 0, G_OPTION_ARG_NONE, &a->trace_exits,
+		  "count exits by reason and ICR writes per vCPU in tracefs (root)", NULL },
+		{ "timing", 0, 0, G_OPTION_ARG_NONE, &a->timing,
+		  "print the time to the guest command's start", NULL },
+		{ "lab", 0, 0, G_OPTION_ARG_STRING, &a->lab, "use the lab (default auto)",
+		  "auto|never|always" },
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose,
+		  "show the guest console and more", NULL },
+		{ NULL }
+	};
+
+	g_option_context_set_help_enabled(ctx, help);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_summary(
+		ctx, "Boots a Linux guest with N vCPUs on /dev/kvm and runs CMD in it as root\n"
+		     "(without CMD: a shell on the console). CMD's exit status is vipi's.");
+	return cli_parse(ctx, argc, argv, &c->cmd) ? 0 : VIPI_EXIT_USAGE;
+}
+
+/* The numbers, each in its range; false after one line on the first that is not. */
+static bool run_config_numbers(const struct run_args *a, struct vipi_config *c)
+{
+	unsigned int mem_mib = RUN_DEFAULT_MEM_MIB, cpu = 0, ns = 0;
+	const struct {
+		const char *opt, *value;
+		unsigned int min, max, *out;
+	} nums[] = {
+		{ "--cpus", a->cpus, 1, RUN_MAX_CPUS, &c->nr_cpus },
+		{ "--mem", a->mem, RUN_MIN_MEM_MIB, RUN_MAX_MEM_MIB, &mem_mib },
+		{ "--timeout", a->timeout, 1, 7 * 24 * 3600, &c->timeout_s },
+		{ "--halt-poll-ns", a->halt_poll_ns, 0, EXITS_HALT_POLL_MAX, &ns },
+		{ "--vipi-spin-us", a->vipi_spin_us, 0, VIPI_SPIN_US_MAX, &c->vipi_spin_us },
+		{ "--vipi-poller-cpu", a->vipi_poller_cpu, 0, CPU_SETSIZE - 1, &cpu },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(nums); i++)
+		if (nums[i].value &&
+		    !cli_uint(nums[i].opt, nums[i].value, nums[i].min, nums[i].max, nums[i].out))
+			return false;
+	c->ram_size = (uint64_t)mem_mib << 20;
+	c->exits.halt_poll_ns = a->halt_poll_ns ? (int64_t)ns : EXITS_HALT_POLL_DEFAULT;
+	c->vipi_poller_cpu = a->vipi_poller_cpu ? (int)cpu : -1;
+	return true;
+}
+
+/* Checks what run_parse() filled and completes the config: 0 or VIPI_EXIT_USAGE. */
+static int run_config(const struct run_args *a, struct vipi_config *c)
+{
+	const char *kit = g_getenv("VIPI_KIT") ? g_getenv("VIPI_KIT") : VIPI_KIT_DIR;
+
+	c->nr_cpus = RUN_DEFAULT_CPUS;
+	c->pv_ipi = c->vipi = true;
+	c->vipi_spin_us = VIPI_SPIN_US_DEFAULT;
+	c->lab = LAB_AUTO;
+	if (!run_config_numbers(a, c) || !cli_onoff("--pv-ipi", a->pv_ipi, &c->pv_ipi) ||
+	    !cli_onoff("--vipi", a->vipi, &c->vipi) ||
+	    (a->disable_exits && !exits_parse(a->disable_exits, &c->exits.disable)) ||
+	    (a->lab && !lab_mode_parse(a->lab, &c->lab)))
+		return VIPI_EXIT_USAGE;
+	if (!c->kernel)
+		c->kernel = g_build_filename(kit, "vmlinuz", NULL);
+	if (!c->initrd)
+		c->initrd = g_build_filename(kit, "guest.cpio.gz", NULL);
+	c->cmdline = a->append && *a->append ? g_strconcat(RUN_BASE_CMDLINE, " ", a->append, NULL)
+					     : g_strdup(RUN_BASE_CMDLINE);
+	c->trace_exits = a->trace_exits;
+	c->timing = a->timing;
+	c->verbose = a->verbose;
+	c->serial_fds[0] = !c->cmd ? STDOUT_FILENO : c->verbose ? STDERR_FILENO : -1;
+	c->serial_fds[1] = STDOUT_FILENO;
+	c->serial_fds[2] = STDERR_FILENO;
+	return 0;
+}
+
+/* The whole command line, parsed and checked; nothing is opened yet. */
+int run_options_parse(int *argc, char ***argv, struct vipi_config *c, bool help)
+{
+	struct run_args a = { 0 };
+	int ret = run_parse(argc, argv, &a, c, help);
+
+	if (!ret)
+		ret = run_config(&a, c);
+	run_args_clear(&a);
+	return ret;
+}
+
+int run_check_args(int argc, char **argv)
+{
+	struct vipi_config c = { 0 };
+	int ret = run_options_parse(&argc, &argv, &c, false);
+
+	run_config_clear(&c);
+	return ret;
+}
