@@ -10,8 +10,7 @@
  * another device already holds: such writes are counted and dropped.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <stdlib.h>
+#include <glib.h>
 #include <string.h>
 
 #include "devices/pci.h"
@@ -52,7 +51,7 @@ struct pci_bar_ref {
 struct pci_bus {
 	const struct pci_host_ops *ops;
 	void *ctx;
-	pthread_mutex_t lock; /* config address, config spaces, decode state */
+	GMutex lock; /* config address, config spaces, decode state */
 	uint32_t cfg_addr;
 	uint16_t next_io;
 	struct pci_dev *dev[PCI_MAX_DEVICES];
@@ -165,7 +164,7 @@ void pci_cfg_addr_io(void *opaque, uint64_t off, void *data, unsigned int len, b
 	struct pci_bus *bus = opaque;
 	uint32_t v;
 
-	pthread_mutex_lock(&bus->lock);
+	g_mutex_lock(&bus->lock);
 	/* Only dword accesses reach the address register, as on a PC chipset. */
 	if (off != 0 || len != 4) {
 		bus->stats.cfg_bad_access++;
@@ -175,7 +174,7 @@ void pci_cfg_addr_io(void *opaque, uint64_t off, void *data, unsigned int len, b
 	} else {
 		memcpy(data, &bus->cfg_addr, 4);
 	}
-	pthread_mutex_unlock(&bus->lock);
+	g_mutex_unlock(&bus->lock);
 }
 
 static void pci_cfg_write(struct pci_dev *dev, unsigned int reg, const uint8_t *src,
@@ -202,7 +201,7 @@ void pci_cfg_data_io(void *opaque, uint64_t off, void *data, unsigned int len, b
 	struct pci_dev *dev;
 	unsigned int reg = 0;
 
-	pthread_mutex_lock(&bus->lock);
+	g_mutex_lock(&bus->lock);
 	if (off > 3 || (len != 1 && len != 2 && len != 4) || off + len > 4) {
 		bus->stats.cfg_bad_access++;
 		dev = NULL;
@@ -217,7 +216,7 @@ void pci_cfg_data_io(void *opaque, uint64_t off, void *data, unsigned int len, b
 	} else {
 		memcpy(data, dev->cfg + reg + off, len);
 	}
-	pthread_mutex_unlock(&bus->lock);
+	g_mutex_unlock(&bus->lock);
 }
 
 static bool pci_bar_size_ok(uint16_t size)
@@ -229,10 +228,8 @@ static struct pci_dev *pci_dev_add(struct pci_bus *bus, unsigned int slot,
 				   const struct pci_dev_info *info, const struct pci_dev_ops *ops,
 				   void *opaque)
 {
-	struct pci_dev *dev = calloc(1, sizeof(*dev));
+	struct pci_dev *dev = g_new0(struct pci_dev, 1);
 
-	if (!dev)
-		return NULL;
 	dev->bus = bus;
 	dev->slot = slot;
 	dev->ops = ops;
@@ -279,7 +276,7 @@ int pci_dev_register(struct pci_bus *bus, const struct pci_dev_info *info,
 		}
 		need += info->io_bar_size[bar] ? 256 : 0;
 	}
-	pthread_mutex_lock(&bus->lock);
+	g_mutex_lock(&bus->lock);
 	for (slot = 1; slot < PCI_MAX_DEVICES && bus->dev[slot]; slot++)
 		;
 	if (slot == PCI_MAX_DEVICES || bus->next_io + need > PCI_IO_WINDOW_END)
@@ -290,7 +287,7 @@ int pci_dev_register(struct pci_bus *bus, const struct pci_dev_info *info,
 		dev->cfg[PCI_COMMAND] |= PCI_COMMAND_IO;
 		pci_dev_update(dev);
 	}
-	pthread_mutex_unlock(&bus->lock);
+	g_mutex_unlock(&bus->lock);
 	*out = dev;
 	return dev ? 0 : -ENOSPC;
 }
@@ -307,9 +304,9 @@ uint16_t pci_dev_bar_base(const struct pci_dev *dev, unsigned int bar)
 
 void pci_bus_get_stats(struct pci_bus *bus, struct pci_bus_stats *stats)
 {
-	pthread_mutex_lock(&bus->lock);
+	g_mutex_lock(&bus->lock);
 	*stats = bus->stats;
-	pthread_mutex_unlock(&bus->lock);
+	g_mutex_unlock(&bus->lock);
 }
 
 int pci_bus_create(const struct pci_host_ops *ops, void *ctx, struct pci_bus **out)
@@ -319,18 +316,15 @@ int pci_bus_create(const struct pci_host_ops *ops, void *ctx, struct pci_bus **o
 		.device_id = PCI_HOST_DEVICE_ID,
 		.class_code = 0x060000, /* host bridge: what Linux' conf1 probe looks for */
 	};
-	struct pci_bus *bus = calloc(1, sizeof(*bus));
-	int ret = -ENOMEM;
+	struct pci_bus *bus = g_new0(struct pci_bus, 1);
+	int ret;
 
 	*out = NULL;
-	if (!bus)
-		return -ENOMEM;
 	bus->ops = ops;
 	bus->ctx = ctx;
 	bus->next_io = PCI_IO_WINDOW_BASE;
-	pthread_mutex_init(&bus->lock, NULL);
-	if (!pci_dev_add(bus, 0, &host, NULL, NULL))
-		goto err;
+	g_mutex_init(&bus->lock);
+	pci_dev_add(bus, 0, &host, NULL, NULL);
 	ret = ops->io_register(ctx, PCI_CFG_ADDR_PORT, 4, pci_cfg_addr_io, bus);
 	if (ret) {
 		pr_err("pci: cannot register port %#x: %s", PCI_CFG_ADDR_PORT, strerror(-ret));
@@ -345,9 +339,9 @@ int pci_bus_create(const struct pci_host_ops *ops, void *ctx, struct pci_bus **o
 	*out = bus;
 	return 0;
 err:
-	free(bus->dev[0]);
-	pthread_mutex_destroy(&bus->lock);
-	free(bus);
+	g_free(bus->dev[0]);
+	g_mutex_clear(&bus->lock);
+	g_free(bus);
 	return ret;
 }
 
@@ -365,8 +359,8 @@ void pci_bus_destroy(struct pci_bus *bus)
 		for (unsigned int bar = 0; bar < PCI_NR_BARS; bar++)
 			if (dev->bar_base[bar])
 				bus->ops->io_unregister(bus->ctx, dev->bar_base[bar]);
-		free(dev);
+		g_free(dev);
 	}
-	pthread_mutex_destroy(&bus->lock);
-	free(bus);
+	g_mutex_clear(&bus->lock);
+	g_free(bus);
 }

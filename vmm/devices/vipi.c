@@ -10,7 +10,6 @@
  * the poller read outside the one RAM slot holding the mailbox.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -18,6 +17,7 @@
 
 #include "devices/vipi_priv.h"
 #include "util/log.h"
+#include "util/shared.h"
 #include "util/vipi_config.h"
 
 #define VIPI_HOST_FEATURES_BASE (VIPI_F_MAILBOX | VIPI_F_DOORBELL)
@@ -54,7 +54,7 @@ static struct vipi_mbox *vipi_mbox_map(struct vipi_dev *dev)
 		why = "not page-aligned";
 	} else if (!(mb = dev->ops->gpa_to_hva(dev->ctx, gpa, size))) {
 		why = "not inside one RAM slot";
-	} else if (__atomic_load_n(&mb->hdr.magic, __ATOMIC_RELAXED) != VIPI_MAGIC) {
+	} else if (shared_read(&mb->hdr.magic) != VIPI_MAGIC) {
 		why = "without the magic";
 	} else {
 		return mb;
@@ -237,7 +237,7 @@ void vipi_bar_io(void *opaque, unsigned int bar, uint64_t off, void *data, unsig
 		vipi_bad_reg(dev, write ? "bad write" : "bad read", off, v);
 		return; /* reads were zeroed by the dispatcher */
 	}
-	pthread_mutex_lock(&dev->lock);
+	g_mutex_lock(&dev->lock);
 	if (write) {
 		memcpy(&v, data, 4);
 		vipi_reg_write(dev, off, v);
@@ -245,7 +245,7 @@ void vipi_bar_io(void *opaque, unsigned int bar, uint64_t off, void *data, unsig
 		v = vipi_reg_read(dev, off);
 		memcpy(data, &v, 4);
 	}
-	pthread_mutex_unlock(&dev->lock);
+	g_mutex_unlock(&dev->lock);
 }
 
 void vipi_bar_moved(void *opaque, unsigned int bar, uint16_t old_base, uint16_t new_base)
@@ -255,7 +255,7 @@ void vipi_bar_moved(void *opaque, unsigned int bar, uint16_t old_base, uint16_t 
 
 	if (bar != 0)
 		return;
-	pthread_mutex_lock(&dev->lock);
+	g_mutex_lock(&dev->lock);
 	if (dev->doorbell_port) {
 		dev->ops->ioeventfd_remove(dev->ctx, dev->doorbell_port, 4, -1, dev->doorbell_fd);
 		dev->doorbell_port = 0;
@@ -270,7 +270,7 @@ void vipi_bar_moved(void *opaque, unsigned int bar, uint16_t old_base, uint16_t 
 		else
 			dev->doorbell_port = new_base + VIPI_REG_DOORBELL;
 	}
-	pthread_mutex_unlock(&dev->lock);
+	g_mutex_unlock(&dev->lock);
 }
 
 static const struct pci_dev_ops vipi_pci_ops = {
@@ -323,17 +323,15 @@ static bool vipi_map_slots(struct vipi_dev *dev)
 int vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_config *cfg,
 		 struct vipi_dev **out)
 {
-	struct vipi_dev *dev = calloc(1, sizeof(*dev));
+	struct vipi_dev *dev = g_new0(struct vipi_dev, 1);
 	int r = -EINVAL;
 
 	*out = NULL;
-	if (!dev)
-		return -ENOMEM;
 	dev->ops = ops;
 	dev->ctx = ctx;
 	dev->spin_us = MIN(cfg->vipi_spin_us, VIPI_SPIN_US_MAX);
 	dev->poller_cpu = cfg->vipi_poller_cpu;
-	pthread_mutex_init(&dev->lock, NULL);
+	g_mutex_init(&dev->lock);
 	dev->doorbell_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	dev->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (dev->doorbell_fd < 0 || dev->stop_fd < 0) {
@@ -349,8 +347,8 @@ err:
 		close(dev->doorbell_fd);
 	if (dev->stop_fd >= 0)
 		close(dev->stop_fd);
-	pthread_mutex_destroy(&dev->lock);
-	free(dev);
+	g_mutex_clear(&dev->lock);
+	g_free(dev);
 	return r;
 }
 
@@ -358,38 +356,38 @@ void vipi_dev_free(struct vipi_dev *dev)
 {
 	if (!dev)
 		return;
-	pthread_mutex_lock(&dev->lock);
+	g_mutex_lock(&dev->lock);
 	vipi_disable(dev);
 	if (dev->doorbell_port)
 		dev->ops->ioeventfd_remove(dev->ctx, dev->doorbell_port, 4, -1, dev->doorbell_fd);
-	pthread_mutex_unlock(&dev->lock);
+	g_mutex_unlock(&dev->lock);
 	close(dev->doorbell_fd);
 	close(dev->stop_fd);
-	pthread_mutex_destroy(&dev->lock);
-	free(dev);
+	g_mutex_clear(&dev->lock);
+	g_free(dev);
 }
 
 void vipi_dev_get_counters(struct vipi_dev *dev, struct vipi_counters *c)
 {
-	uint64_t *dst = (uint64_t *)c, *src = (uint64_t *)&dev->cnt;
+	uint64_t *dst = (uint64_t *)c;
 
-	for (size_t i = 0; i < sizeof(*c) / sizeof(uint64_t); i++)
-		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+	for (size_t i = 0; i < G_N_ELEMENTS(dev->cnt); i++)
+		dst[i] = atomic_load_explicit(&dev->cnt[i], memory_order_relaxed);
 }
 
 bool vipi_dev_enabled(struct vipi_dev *dev)
 {
 	bool on;
 
-	pthread_mutex_lock(&dev->lock);
+	g_mutex_lock(&dev->lock);
 	on = dev->status & VIPI_STATUS_ENABLED;
-	pthread_mutex_unlock(&dev->lock);
+	g_mutex_unlock(&dev->lock);
 	return on;
 }
 
 pid_t vipi_dev_poller_tid(struct vipi_dev *dev)
 {
-	return __atomic_load_n(&dev->poller_tid, __ATOMIC_ACQUIRE);
+	return atomic_load_explicit(&dev->poller_tid, memory_order_acquire);
 }
 
 /* The poller's CPU time over all its lives (the clock behind /proc/self/task/TID/stat). */
@@ -397,9 +395,9 @@ uint64_t vipi_dev_poller_cpu_ns(struct vipi_dev *dev)
 {
 	uint64_t ns;
 
-	pthread_mutex_lock(&dev->lock);
+	g_mutex_lock(&dev->lock);
 	ns = dev->poller_cpu_done + vipi_poller_cpu_now(dev);
-	pthread_mutex_unlock(&dev->lock);
+	g_mutex_unlock(&dev->lock);
 	return ns;
 }
 

@@ -26,6 +26,7 @@
 
 #include "devices/vipi_priv.h"
 #include "util/log.h"
+#include "util/shared.h"
 
 #define VIPI_SPIN_GROW_MIN_NS 10000ull
 
@@ -84,9 +85,9 @@ unsigned int vipi_poller_scan(struct vipi_dev *dev)
 		uint32_t *p = &mb->slot[s].pending, w;
 
 		/* A plain load first: no locked operation on lines with nothing. */
-		if (!__atomic_load_n(p, __ATOMIC_RELAXED))
+		if (!shared_read(p))
 			continue;
-		w = __atomic_exchange_n(p, 0, __ATOMIC_SEQ_CST);
+		w = shared_xchg(p, 0);
 		if (!w)
 			continue;
 		taken++;
@@ -95,21 +96,21 @@ unsigned int vipi_poller_scan(struct vipi_dev *dev)
 	if (taken) {
 		vipi_count(dev, words_taken, taken);
 		/* Informational only: the guest reads it for its sysfs. */
-		__atomic_fetch_add(&mb->hdr.poller_takes, taken, __ATOMIC_RELAXED);
+		shared_add(&mb->hdr.poller_takes, taken);
 	}
 	return taken;
 }
 
 static void vipi_set_state(struct vipi_dev *dev, uint32_t state)
 {
-	__atomic_store_n(&dev->mbox->hdr.poller_state, state, __ATOMIC_SEQ_CST);
-	/* Store then load of the pending words: only a full fence orders that. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	shared_store(&dev->mbox->hdr.poller_state, state);
+	/* Then the pending words are loaded (vipi_poller_scan()). */
+	shared_fence();
 }
 
 static bool vipi_stopping(struct vipi_dev *dev)
 {
-	return __atomic_load_n(&dev->poller_stop, __ATOMIC_ACQUIRE);
+	return atomic_load_explicit(&dev->poller_stop, memory_order_acquire);
 }
 
 /* Blocks until the doorbell rings or we are told to stop. */
@@ -128,7 +129,7 @@ static void vipi_sleep(struct vipi_dev *dev)
 		/* Resets the count: rings while we were waking coalesce. */
 		if (read(dev->doorbell_fd, &v, sizeof(v)) == sizeof(v))
 			vipi_count(dev, wakeups, 1);
-		__atomic_fetch_add(&dev->mbox->hdr.poller_wakeups, 1, __ATOMIC_RELAXED);
+		shared_add(&dev->mbox->hdr.poller_wakeups, 1);
 	}
 }
 
@@ -167,7 +168,7 @@ static void *vipi_poller(void *arg)
 	struct vipi_dev *dev = arg;
 	uint64_t max_ns = (uint64_t)dev->spin_us * 1000, spin_ns = max_ns, last, t;
 
-	__atomic_store_n(&dev->poller_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	atomic_store_explicit(&dev->poller_tid, (pid_t)syscall(SYS_gettid), memory_order_release);
 	vipi_pin(dev);
 	vipi_set_state(dev, VIPI_POLLER_AWAKE);
 	last = vipi_now_ns();
@@ -203,7 +204,7 @@ int vipi_poller_start(struct vipi_dev *dev)
 	/* Stale rings from an earlier life would only cost one empty scan. */
 	while (read(dev->stop_fd, &v, sizeof(v)) == sizeof(v))
 		;
-	__atomic_store_n(&dev->poller_stop, 0, __ATOMIC_RELEASE);
+	atomic_store_explicit(&dev->poller_stop, false, memory_order_release);
 	r = pthread_create(&dev->poller, NULL, vipi_poller, dev);
 	if (r) {
 		pr_err("vipi-dev: cannot start the poller: %s", strerror(r));
@@ -212,7 +213,7 @@ int vipi_poller_start(struct vipi_dev *dev)
 	pthread_setname_np(dev->poller, "vipi-poller");
 	dev->poller_running = true;
 	/* Its TID is what one reads /proc/self/task/TID/stat by: wait for it. */
-	while (!__atomic_load_n(&dev->poller_tid, __ATOMIC_ACQUIRE))
+	while (!atomic_load_explicit(&dev->poller_tid, memory_order_acquire))
 		sched_yield();
 	return 0;
 }
@@ -223,10 +224,10 @@ void vipi_poller_stop(struct vipi_dev *dev)
 
 	if (!dev->poller_running)
 		return;
-	__atomic_store_n(&dev->poller_stop, 1, __ATOMIC_RELEASE);
+	atomic_store_explicit(&dev->poller_stop, true, memory_order_release);
 	if (write(dev->stop_fd, &one, sizeof(one)) != sizeof(one))
 		pr_warn("vipi-dev: cannot wake the poller: %s", strerror(errno));
 	pthread_join(dev->poller, NULL);
 	dev->poller_running = false;
-	__atomic_store_n(&dev->poller_tid, 0, __ATOMIC_RELEASE);
+	atomic_store_explicit(&dev->poller_tid, 0, memory_order_release);
 }

@@ -3,7 +3,9 @@
 #ifndef VIPI_DEVICES_VIPI_PRIV_H
 #define VIPI_DEVICES_VIPI_PRIV_H
 
+#include <glib.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "devices/pci.h"
 #include "devices/vipi.h"
@@ -17,7 +19,7 @@ struct vipi_dev {
 	int poller_cpu;	      /* pin the poller to this host CPU; -1: don't */
 
 	/* Control plane: registers, enable/disable, the doorbell's place. */
-	pthread_mutex_t lock;
+	GMutex lock;
 	uint32_t guest_features;
 	uint32_t mbox_lo, mbox_hi;
 	uint32_t status;
@@ -34,14 +36,19 @@ struct vipi_dev {
 	struct vipi_mbox *mbox; /* host view of the guest's mailbox */
 	pthread_t poller;
 	bool poller_running;
-	int poller_stop;	  /* atomic */
-	pid_t poller_tid;	  /* atomic */
+	atomic_bool poller_stop;
+	_Atomic pid_t poller_tid;
 	uint64_t poller_cpu_done; /* CPU time of earlier poller lives, ns */
 
-	struct vipi_counters cnt; /* updated with __atomic builtins */
+	/* struct vipi_counters, field by field, as atomics (vipi_count()). */
+	atomic_uint_least64_t cnt[sizeof(struct vipi_counters) / sizeof(uint64_t)];
 };
 
-#define vipi_count(dev, field, n) __atomic_fetch_add(&(dev)->cnt.field, (n), __ATOMIC_RELAXED)
+/* Adds N to counter FIELD of struct vipi_counters; relaxed: nothing waits on it. */
+#define vipi_count(dev, field, n)                                                                  \
+	atomic_fetch_add_explicit(                                                                 \
+		&(dev)->cnt[offsetof(struct vipi_counters, field) / sizeof(uint64_t)], (n),        \
+		memory_order_relaxed)
 
 int vipi_poller_start(struct vipi_dev *dev);
 /* Stops the poller; it drains the mailbox once more before it exits. */

@@ -64,7 +64,7 @@ struct vcpu {
 	struct kvm_run *run;
 	struct vcpu_stats *stats; /* stats.c */
 	pthread_t thread;
-	pid_t tid; /* the thread's, once it runs: tracefs counts by it */
+	_Atomic pid_t tid; /* the thread's, once it runs: tracefs counts by it */
 	bool started;
 };
 

@@ -147,7 +147,7 @@ GHashTable **stats_trace_read(struct vm *vm)
 		return NULL;
 	tids = g_new0(pid_t, vm->nr_vcpus);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		tids[i] = __atomic_load_n(&vm->vcpus[i].tid, __ATOMIC_ACQUIRE);
+		tids[i] = atomic_load_explicit(&vm->vcpus[i].tid, memory_order_acquire);
 	return trace_read(vm->trace, tids, vm->nr_vcpus);
 }
 

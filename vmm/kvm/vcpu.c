@@ -20,6 +20,7 @@
 #include "kvm/kvm.h"
 #include "kvm/stats.h"
 #include "util/log.h"
+#include "util/shared.h"
 
 #define VCPU_KICK_SIGNAL SIGUSR1
 
@@ -238,7 +239,7 @@ static void *vcpu_thread(void *arg)
 
 	snprintf(name, sizeof(name), "vcpu%u", v->index);
 	pthread_setname_np(pthread_self(), name);
-	__atomic_store_n(&v->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	atomic_store_explicit(&v->tid, (pid_t)syscall(SYS_gettid), memory_order_release);
 	sigemptyset(&set);
 	sigaddset(&set, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
@@ -247,7 +248,7 @@ static void *vcpu_thread(void *arg)
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				/* Cleared before stopping is read again (seq_cst). */
-				__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+				shared_store(&v->run->immediate_exit, 0);
 				continue;
 			}
 			vm_end_request(vm, VM_END_CRASH, 0, "vCPU %u: KVM_RUN: %s", v->index,
@@ -270,7 +271,7 @@ static void vcpu_kick(struct vcpu *v)
 {
 	if (!v->run)
 		return;
-	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	shared_store(&v->run->immediate_exit, 1);
 	if (v->started)
 		pthread_kill(v->thread, VCPU_KICK_SIGNAL);
 }
