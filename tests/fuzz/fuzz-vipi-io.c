@@ -95,8 +95,10 @@ static int fake_ioeventfd(void *ctx, uint16_t port, unsigned int len, int64_t dm
 	return 0;
 }
 
-static void fake_phase(void *ctx, uint32_t label)
+static int fake_phase(void *ctx, uint32_t label, uint64_t *userspace_exits)
 {
+	*userspace_exits = 0;
+	return 0;
 }
 
 static const struct vipi_ops vipi_ops = {

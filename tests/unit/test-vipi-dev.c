@@ -98,9 +98,11 @@ static int fake_ioeventfd_remove(void *ctx, uint16_t port, unsigned int len, int
 	return 0;
 }
 
-static void fake_phase(void *ctx, uint32_t label)
+static int fake_phase(void *ctx, uint32_t label, uint64_t *userspace_exits)
 {
 	((struct fake_vm *)ctx)->last_phase = label;
+	*userspace_exits = 0;
+	return 0;
 }
 
 static const struct vipi_ops fake_ops = {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devices/console.h"
 #include "devices/devices.h"
 #include "kvm/io.h"
 #include "kvm/vm.h"
@@ -53,8 +54,7 @@
 #define MSR_RI	     0x40
 #define MSR_DCD	     0x80
 
-#define RX_SIZE	     256
-#define LINE_MAX_LEN 240
+#define RX_SIZE 256
 
 /*
  * UARTs may share an ISA IRQ (ttyS0 and ttyS2 both use 4), and ISA IRQs
@@ -83,11 +83,7 @@ struct serial {
 	bool fifo; /* FCR bit 0 */
 	uint8_t rx[RX_SIZE];
 	unsigned int rx_head, rx_len;
-	/* console line tracking */
-	char line[LINE_MAX_LEN + 1];
-	unsigned int line_len;
-	char *last_line;
-	char *panic_line;
+	struct console_lines log; /* the console's only */
 };
 
 static uint8_t serial_iir(struct serial *s)
@@ -133,33 +129,6 @@ static void serial_update_irq(struct serial *s, bool event)
 	g_mutex_unlock(&s->lines->lock);
 }
 
-static void serial_line_done(struct serial *s)
-{
-	s->line[s->line_len] = '\0';
-	s->line_len = 0;
-	if (!s->line[0])
-		return;
-	g_free(s->last_line);
-	s->last_line = g_strdup(s->line);
-	if (!s->panic_line && strstr(s->line, "Kernel panic - not syncing"))
-		s->panic_line = g_strdup(strstr(s->line, "Kernel panic"));
-	/* No ACPI, so a power-off ends in a halt loop; the kernel says so first. */
-	if (strstr(s->line, "reboot: Power down") || strstr(s->line, "reboot: System halted"))
-		vm_end_request(s->vm, VM_END_POWEROFF, 0, "guest powered off");
-}
-
-static void serial_track(struct serial *s, uint8_t c)
-{
-	if (c == '\n') {
-		serial_line_done(s);
-		return;
-	}
-	if (c == '\r')
-		return;
-	if (s->line_len < LINE_MAX_LEN)
-		s->line[s->line_len++] = (c >= 0x20 && c < 0x7f) ? c : '?';
-}
-
 static void serial_tx(struct serial *s, uint8_t c)
 {
 	if (s->mcr & MCR_LOOP) {
@@ -168,7 +137,7 @@ static void serial_tx(struct serial *s, uint8_t c)
 		return;
 	}
 	if (s->console)
-		serial_track(s, c);
+		console_lines_put(&s->log, s->vm, c);
 	/* A host that stops reading our output loses it; the guest goes on. */
 	while (s->out_fd >= 0 && write(s->out_fd, &c, 1) < 0) {
 		if (errno != EINTR) /* EINTR: a kick, not a failure */
@@ -296,8 +265,7 @@ static void serial_destroy(struct serial *s)
 		return;
 	io_unregister(s->vm, IO_PIO, s->base);
 	g_mutex_clear(&s->lock);
-	g_free(s->last_line);
-	g_free(s->panic_line);
+	console_lines_clear(&s->log);
 	g_free(s);
 }
 
@@ -391,7 +359,7 @@ char *serial_panic_line(struct serial *s)
 	char *r;
 
 	g_mutex_lock(&s->lock);
-	r = g_strdup(s->panic_line);
+	r = g_strdup(s->log.panic);
 	g_mutex_unlock(&s->lock);
 	return r;
 }
@@ -401,7 +369,7 @@ char *serial_last_line(struct serial *s)
 	char *r;
 
 	g_mutex_lock(&s->lock);
-	r = g_strdup(s->last_line);
+	r = g_strdup(s->log.last);
 	g_mutex_unlock(&s->lock);
 	return r;
 }

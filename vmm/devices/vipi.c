@@ -93,8 +93,7 @@ static void vipi_enable(struct vipi_dev *dev)
 		 dev->nr_slots);
 }
 
-/* CPU time of the running poller thread, 0 when none. Called locked. */
-static uint64_t vipi_poller_cpu_now(struct vipi_dev *dev)
+uint64_t vipi_poller_cpu_now(struct vipi_dev *dev)
 {
 	struct timespec ts;
 	clockid_t clk;
@@ -115,32 +114,6 @@ static void vipi_disable(struct vipi_dev *dev)
 	vipi_poller_stop(dev);
 	dev->mbox = NULL;
 	dev->status = 0;
-}
-
-/* The poller's CPU time at each phase mark: how the idle cost is measured. */
-/*
- * Bounded by count like the stats snapshots (STATS_MAX_SNAPSHOTS), not by
- * time: the bench needs every mark's line, and a fast guest marks more than
- * ten in five seconds; a guest marking in a loop still gets 4096 lines.
- */
-#define VIPI_PHASE_LOG_MAX 4096
-
-static void vipi_phase_log(struct vipi_dev *dev, uint32_t label)
-{
-	struct vipi_counters c;
-
-	vipi_dev_get_counters(dev, &c);
-	if (c.phase_marks > VIPI_PHASE_LOG_MAX) {
-		if (c.phase_marks == VIPI_PHASE_LOG_MAX + 1)
-			pr_warn("vipi-dev: more than %u phase marks; the rest are not logged",
-				VIPI_PHASE_LOG_MAX);
-		return;
-	}
-	pr_info("vipi-dev phase %u: poller_cpu_ns=%llu sleeps=%llu wakeups=%llu injected=%llu "
-		"userspace_doorbells=%llu",
-		label, (unsigned long long)(dev->poller_cpu_done + vipi_poller_cpu_now(dev)),
-		(unsigned long long)c.sleeps, (unsigned long long)c.wakeups,
-		(unsigned long long)c.injections, (unsigned long long)c.userspace_doorbells);
 }
 
 static void vipi_reg_write(struct vipi_dev *dev, uint64_t off, uint32_t v)
@@ -187,9 +160,7 @@ static void vipi_reg_write(struct vipi_dev *dev, uint64_t off, uint32_t v)
 			vipi_bad_reg(dev, "phase mark not offered", off, v);
 			return;
 		}
-		vipi_count(dev, phase_marks, 1);
-		dev->ops->phase_mark(dev->ctx, v);
-		vipi_phase_log(dev, v);
+		vipi_phase_mark(dev, v);
 		return;
 	default:
 		vipi_bad_reg(dev, "write to a read-only or reserved register", off, v);

@@ -32,9 +32,29 @@ struct vipi_ops {
 	int (*ioeventfd_add)(void *ctx, uint16_t port, unsigned int len, int64_t datamatch, int fd);
 	int (*ioeventfd_remove)(void *ctx, uint16_t port, unsigned int len, int64_t datamatch,
 				int fd);
-	/* Snapshot KVM's per-vCPU stats under LABEL; NULL: phase marks not offered. */
-	void (*phase_mark)(void *ctx, uint32_t label);
+	/*
+	 * Snapshots KVM's per-vCPU stats under LABEL, with *USERSPACE_EXITS the
+	 * exits that reached the VMM so far, read first: 0 or -errno (no
+	 * snapshot kept). NULL: phase marks are not offered.
+	 */
+	int (*phase_mark)(void *ctx, uint32_t label, uint64_t *userspace_exits);
 };
+
+/*
+ * The phase-line interface. At each phase mark N (the guest's write of N
+ * to VIPI_REG_PHASE) the device logs, through pr_info() on stderr,
+ *   vipi: vipi-dev phase N: userspace_exits=U
+ *   vipi: vipi-dev phase N: poller_cpu_ns=C sleeps=S wakeups=W injected=I userspace_doorbells=D
+ * that is VIPI_PHASE_LINE_PREFIX, N in decimal, ": ", then key=value pairs
+ * (decimal) separated by one space. The first line comes only when the
+ * mark's KVM snapshot was kept (at most STATS_MAX_SNAPSHOTS), the second
+ * for the first VIPI_PHASE_LOG_MAX marks. Readers find the prefix anywhere
+ * in a line and merge the pairs of every line of one N: the bench
+ * (vmm/bench/vipi.c) and tests/lab/vipi-phase.py. docs/vipi.md, "Phase
+ * lines". Keys may be added, never renamed.
+ */
+#define VIPI_PHASE_LINE_PREFIX "vipi-dev phase "
+#define VIPI_PHASE_LOG_MAX     4096
 
 #define VIPI_SPIN_US_DEFAULT 200
 #define VIPI_SPIN_US_MAX     1000000

@@ -55,5 +55,10 @@ int vipi_poller_start(struct vipi_dev *dev);
 void vipi_poller_stop(struct vipi_dev *dev);
 /* Takes and injects every pending word once; returns how many were non-zero. */
 unsigned int vipi_poller_scan(struct vipi_dev *dev);
+/* CPU time of the running poller thread, 0 when none. Called locked. */
+uint64_t vipi_poller_cpu_now(struct vipi_dev *dev);
+
+/* vipi_phase.c: the guest marked phase LABEL (VIPI_REG_PHASE). Called locked. */
+void vipi_phase_mark(struct vipi_dev *dev, uint32_t label);
 
 #endif

@@ -47,25 +47,14 @@ static int vipi_vm_ioeventfd_remove(void *ctx, uint16_t port, unsigned int len, 
 	return vm_ioeventfd_remove(ctx, port, len, datamatch, fd);
 }
 
-static void vipi_vm_phase_mark(void *ctx, uint32_t label)
+static int vipi_vm_phase_mark(void *ctx, uint32_t label, uint64_t *userspace_exits)
 {
-	/* Exits that reached us (KVM_RUN returned), all vCPUs, since the start. */
-	unsigned long exits = vm_exits(ctx, VM_EXITS_ALL);
 	char name[32];
-	int r;
 
+	/* Exits that reached us (KVM_RUN returned), all vCPUs, since the start. */
+	*userspace_exits = vm_exits(ctx, VM_EXITS_ALL);
 	snprintf(name, sizeof(name), "phase-%u", label);
-	r = stats_snapshot(ctx, name);
-	if (r) {
-		pr_warn_ratelimited("vipi-dev: phase mark %u: no snapshot (%d)", label, r);
-		return;
-	}
-	/*
-	 * One line per snapshot kept, so at most STATS_MAX_SNAPSHOTS: the bench
-	 * reads every one, which a time rate limit dropped on fast guests. This
-	 * write is itself one userspace exit, already counted.
-	 */
-	pr_info("vipi-dev phase %u: userspace_exits=%lu", label, exits);
+	return stats_snapshot(ctx, name);
 }
 
 static const struct vipi_ops vipi_vm_ops = {
