@@ -3,24 +3,40 @@
 #include <glib.h>
 
 #include "devices/devices.h"
+#include "util/vipi_config.h"
 
 /*
  * Brought up in this order, down in the reverse: the bus before the
  * devices on it. A new device is one more entry.
  */
-static const struct devices_entry {
-	int (*init)(struct devices *d);
-	void (*exit)(struct devices *d);
-} devices_table[] = {
-	{ serial_init, serial_exit }, { i8042_init, i8042_exit }, { rtc_init, rtc_exit },
-	{ ctl_init, ctl_exit },	      { pci_init, pci_exit },	  { vipi_init, vipi_exit },
+static const struct device *const devices_table[] = {
+	&serial_device, &i8042_device, &rtc_device, &ctl_device, &pci_device, &vipi_device,
 };
+
+static int device_up(struct devices *d, const struct device *dev)
+{
+	int r = dev->init ? dev->init(d) : 0;
+
+	if (r || !dev->nr_ports)
+		return r;
+	r = io_register_ports(d->vm, dev->ports, dev->nr_ports, d, dev->name);
+	if (r && dev->exit)
+		dev->exit(d);
+	return r;
+}
+
+static void device_down(struct devices *d, const struct device *dev)
+{
+	io_unregister_ports(d->vm, dev->ports, dev->nr_ports);
+	if (dev->exit)
+		dev->exit(d);
+}
 
 /* Takes down the first N entries of the table, last first. */
 static void devices_unwind(struct devices *d, size_t n)
 {
 	while (n--)
-		devices_table[n].exit(d);
+		device_down(d, devices_table[n]);
 }
 
 int devices_init(struct vm *vm, const struct vipi_config *cfg, struct devices **out)
@@ -30,7 +46,7 @@ int devices_init(struct vm *vm, const struct vipi_config *cfg, struct devices **
 	d->vm = vm;
 	d->cfg = cfg;
 	for (size_t i = 0; i < G_N_ELEMENTS(devices_table); i++) {
-		int r = devices_table[i].init(d);
+		int r = device_up(d, devices_table[i]);
 
 		if (r) {
 			devices_unwind(d, i);
@@ -68,5 +84,7 @@ char *devices_panic_line(struct devices *d)
 
 double devices_command_start_s(struct devices *d)
 {
-	return d ? ctl_command_start_s(d->ctl) : -1;
+	int64_t mark = d ? atomic_load(&d->command_start_us) : 0;
+
+	return mark ? (mark - d->cfg->t0_us) / 1e6 : -1;
 }

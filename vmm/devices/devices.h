@@ -2,36 +2,54 @@
 /*
  * The machine's devices: three 8250 UARTs, the i8042's reset line, the CMOS
  * clock, the guest-control port, the PCI bus and the vipi device on it.
- * devices.c brings them up from a table of {init, exit}, in order, and
+ * devices.c brings them up from one table of struct device, in order, and
  * down in the reverse (kvmtool's dev_init()/dev_exit()). A device is one
- * table entry and one member of struct devices; its init stores what it
- * made there, reaches the VM through kvm/vm.h and kvm/io.h only, and says
- * in one line why it failed.
+ * struct device in its own file and one entry of that table; it reaches
+ * the VM through kvm/vm.h and kvm/io.h only, keeps its state in struct
+ * devices, and says in one line why it could not come up.
  */
 #ifndef VIPI_DEVICES_DEVICES_H
 #define VIPI_DEVICES_DEVICES_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kvm/io.h"
+
 struct vm;
 struct vipi_config;
 struct serial;
-struct rtc;
-struct ctl;
 struct pci_bus;
 struct vipi_dev;
 
+/* The machine's devices and their state; the opaque of every device's ports. */
 struct devices {
 	struct vm *vm;
 	const struct vipi_config *cfg;
 	struct serial *console, *out, *err; /* ttyS0-2: console, command's stdout, stderr */
-	struct rtc *rtc;
-	struct ctl *ctl;
+	atomic_uchar rtc_index;		    /* the CMOS index register */
+	_Atomic int64_t command_start_us;   /* the guest's "command starting" mark; 0: none */
 	struct pci_bus *pci;
 	struct vipi_dev *vipi; /* on pci; NULL with --vipi off */
 };
+
+/*
+ * Up: INIT (if any), then PORTS are registered with the struct devices as
+ * their opaque. Down: the ports, then EXIT (if any). INIT returns 0 or
+ * -errno after one line; EXIT undoes a successful INIT.
+ */
+struct device {
+	const char *name;
+	int (*init)(struct devices *d);
+	void (*exit)(struct devices *d);
+	const struct io_ports *ports;
+	size_t nr_ports;
+};
+
+extern const struct device serial_device, i8042_device, rtc_device, ctl_device;
+extern const struct device pci_device, vipi_device;
 
 /* Every device of the table, for VM and CFG: 0, or -errno with none left up. */
 int devices_init(struct vm *vm, const struct vipi_config *cfg, struct devices **out);
@@ -65,20 +83,6 @@ double devices_command_start_s(struct devices *d);
 #define SERIAL_IRQ_COM2 3
 #define SERIAL_IRQ_COM3 4 /* shared with COM1, as on PCs */
 
-/* The table's entries (devices.c), one pair per device file. */
-int serial_init(struct devices *d);
-void serial_exit(struct devices *d);
-int i8042_init(struct devices *d);
-void i8042_exit(struct devices *d);
-int rtc_init(struct devices *d);
-void rtc_exit(struct devices *d);
-int ctl_init(struct devices *d);
-void ctl_exit(struct devices *d);
-int pci_init(struct devices *d); /* pci_vm.c: the bus on the VM's ports */
-void pci_exit(struct devices *d);
-int vipi_init(struct devices *d); /* vipi_vm.c: the vipi device on the bus */
-void vipi_exit(struct devices *d);
-
 /* serial.c: queues host input for the guest to read; returns how many bytes fit. */
 size_t serial_rx(struct serial *s, const uint8_t *buf, size_t len);
 size_t serial_rx_room(struct serial *s);
@@ -86,8 +90,5 @@ size_t serial_rx_room(struct serial *s);
 char *serial_panic_line(struct serial *s);
 /* The last complete console line (for crash reasons). */
 char *serial_last_line(struct serial *s);
-
-/* ctl.c */
-double ctl_command_start_s(struct ctl *c);
 
 #endif

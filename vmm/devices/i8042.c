@@ -19,7 +19,6 @@
 #define I8042_STR_OBF	0x01
 #define I8042_CMD_RESET 0xfe
 
-/* No state of its own: the opaque of its ports is the machine's devices. */
 static void i8042_data(void *opaque, uint64_t off, void *data, unsigned int len, bool write)
 {
 	if (!write)
@@ -44,12 +43,8 @@ static const struct io_ports i8042_ports[] = {
 	{ I8042_CMD, 1, i8042_cmd },
 };
 
-int i8042_init(struct devices *d)
-{
-	return io_register_ports(d->vm, i8042_ports, G_N_ELEMENTS(i8042_ports), d, "i8042");
-}
-
-void i8042_exit(struct devices *d)
-{
-	io_unregister_ports(d->vm, i8042_ports, G_N_ELEMENTS(i8042_ports));
-}
+const struct device i8042_device = {
+	.name = "i8042",
+	.ports = i8042_ports,
+	.nr_ports = G_N_ELEMENTS(i8042_ports),
+};

@@ -24,12 +24,18 @@ static const struct pci_host_ops pci_vm_ops = {
 	.io_unregister = pci_vm_io_unregister,
 };
 
-int pci_init(struct devices *d)
+static int pci_init(struct devices *d)
 {
 	return pci_bus_create(&pci_vm_ops, d->vm, &d->pci);
 }
 
-void pci_exit(struct devices *d)
+static void pci_exit(struct devices *d)
 {
 	g_clear_pointer(&d->pci, pci_bus_destroy);
 }
+
+const struct device pci_device = {
+	.name = "pci",
+	.init = pci_init,
+	.exit = pci_exit,
+};

@@ -30,11 +30,6 @@
 #define REG_B_24H    0x02
 #define REG_D_VRT    0x80 /* battery good */
 
-struct rtc {
-	GMutex lock;
-	uint8_t index;
-};
-
 static uint8_t bcd(unsigned int v)
 {
 	return (v / 10) << 4 | (v % 10);
@@ -76,7 +71,7 @@ static uint8_t rtc_reg(unsigned int reg)
 
 static void rtc_io(void *opaque, uint64_t off, void *data, unsigned int len, bool write)
 {
-	struct rtc *r = opaque;
+	struct devices *d = opaque;
 	uint8_t *p = data;
 
 	if (len != 1) {
@@ -84,42 +79,18 @@ static void rtc_io(void *opaque, uint64_t off, void *data, unsigned int len, boo
 			memset(data, 0xff, len);
 		return;
 	}
-	g_mutex_lock(&r->lock);
-	if (off == 0) {
-		if (write)
-			r->index = *p & 0x7f; /* bit 7 is the NMI mask */
-		else
-			*p = 0xff;
-	} else if (!write) {
-		*p = rtc_reg(r->index);
-	}
-	g_mutex_unlock(&r->lock);
+	if (off == 0 && write)
+		atomic_store(&d->rtc_index, *p & 0x7f); /* bit 7 is the NMI mask */
+	else if (off == 0)
+		*p = 0xff;
+	else if (!write)
+		*p = rtc_reg(atomic_load(&d->rtc_index));
 }
 
 static const struct io_ports rtc_ports[] = { { RTC_INDEX, 2, rtc_io } };
 
-static void rtc_free(struct rtc *r)
-{
-	g_mutex_clear(&r->lock);
-	g_free(r);
-}
-
-int rtc_init(struct devices *d)
-{
-	struct rtc *r = g_new0(struct rtc, 1);
-	int ret;
-
-	g_mutex_init(&r->lock);
-	ret = io_register_ports(d->vm, rtc_ports, G_N_ELEMENTS(rtc_ports), r, "rtc");
-	if (ret)
-		rtc_free(r);
-	else
-		d->rtc = r;
-	return ret;
-}
-
-void rtc_exit(struct devices *d)
-{
-	io_unregister_ports(d->vm, rtc_ports, G_N_ELEMENTS(rtc_ports));
-	g_clear_pointer(&d->rtc, rtc_free);
-}
+const struct device rtc_device = {
+	.name = "rtc",
+	.ports = rtc_ports,
+	.nr_ports = G_N_ELEMENTS(rtc_ports),
+};

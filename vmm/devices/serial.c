@@ -306,7 +306,7 @@ static void serial_destroy_all(struct devices *d, struct serial_lines *lines)
 	g_free(lines);
 }
 
-int serial_init(struct devices *d)
+static int serial_init(struct devices *d)
 {
 	struct serial_lines *lines = g_new0(struct serial_lines, 1);
 	const int *fds = d->cfg->serial_fds;
@@ -323,10 +323,16 @@ int serial_init(struct devices *d)
 	return r;
 }
 
-void serial_exit(struct devices *d)
+static void serial_exit(struct devices *d)
 {
 	serial_destroy_all(d, d->console->lines);
 }
+
+const struct device serial_device = {
+	.name = "serial",
+	.init = serial_init,
+	.exit = serial_exit,
+};
 
 size_t serial_rx_room(struct serial *s)
 {

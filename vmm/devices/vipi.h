@@ -5,7 +5,7 @@
  * own vectors. Protocol and ordering: docs/abi.md and <vipi/abi.h>.
  *
  * The device reaches the VM only through struct vipi_ops, which vipi_vm.c
- * fills from vm.h (vipi_init(), a devices.h table entry) and unit tests
+ * fills from vm.h (vipi_device, an entry of the devices table) and unit tests
  * fill with fakes.
  */
 #ifndef VIPI_DEVICES_VIPI_H

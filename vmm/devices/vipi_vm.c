@@ -67,7 +67,7 @@ static const struct vipi_ops vipi_vm_ops = {
 	.phase_mark = vipi_vm_phase_mark,
 };
 
-int vipi_init(struct devices *d)
+static int vipi_init(struct devices *d)
 {
 	int r;
 
@@ -83,10 +83,16 @@ int vipi_init(struct devices *d)
 	return r;
 }
 
-void vipi_exit(struct devices *d)
+static void vipi_exit(struct devices *d)
 {
 	/* Only when the guest used it: runs without the module stay quiet. */
 	if (d->vipi && vipi_dev_poller_cpu_ns(d->vipi))
 		vipi_dev_report(d->vipi, "at exit");
 	g_clear_pointer(&d->vipi, vipi_dev_free);
 }
+
+const struct device vipi_device = {
+	.name = "vipi-dev",
+	.init = vipi_init,
+	.exit = vipi_exit,
+};
