@@ -186,15 +186,7 @@ static int boot_tables(struct vm *vm, const struct vipi_config *cfg, const uint8
 	uint8_t *low = vm_gpa_to_hva(vm, 0, 0x100000);
 	size_t cmdlen = strlen(cfg->cmdline);
 	uint32_t cmdmax = info->cmdline_size ? info->cmdline_size : 255;
-	struct zeropage_args za = {
-		.hdr = hdr,
-		.info = info,
-		.cmdline_gpa = BOOT_CMDLINE_GPA,
-		.cmdline_len = cmdlen,
-		.initrd_gpa = initrd_gpa,
-		.initrd_size = initrd_size,
-		.e820 = e820,
-	};
+	struct zeropage_args za = { .hdr = hdr, .info = info, .e820 = e820 };
 
 	if (!low) {
 		pr_err("no guest RAM below 1 MiB");
@@ -205,6 +197,10 @@ static int boot_tables(struct vm *vm, const struct vipi_config *cfg, const uint8
 		return -E2BIG;
 	}
 	memcpy(low + BOOT_CMDLINE_GPA, cfg->cmdline, cmdlen + 1);
+	za.cmdline_gpa = BOOT_CMDLINE_GPA;
+	za.cmdline_len = cmdlen;
+	za.initrd_gpa = initrd_gpa;
+	za.initrd_size = initrd_size;
 	za.nr_e820 = e820_build(cfg->ram_size, e820, E820_MAX);
 	if (zeropage_build(low + BOOT_ZEROPAGE_GPA, &za)) {
 		pr_err("zero page: the boot header does not describe it");

@@ -21,6 +21,29 @@ int cmd_lab_guest(int argc, char **argv);
 int run_check_args(int argc, char **argv);
 
 /*
+ * GOption entries, one line each (kvmtool's OPT_STRING()/OPT_BOOLEAN()):
+ * CLI_OPT_STRING keeps the value as typed in *VAR (a char *, g_free) for
+ * the command's own checks (cli_uint(), cli_onoff(), cli_exits()),
+ * CLI_OPT_FILE keeps a path, CLI_OPT_FLAG sets a gboolean.
+ */
+#define CLI_OPT_STRING(name, var, help, arg)                                                       \
+	{                                                                                          \
+		name, 0, 0, G_OPTION_ARG_STRING, var, help, arg                                    \
+	}
+#define CLI_OPT_FILE(name, var, help, arg)                                                         \
+	{                                                                                          \
+		name, 0, 0, G_OPTION_ARG_FILENAME, var, help, arg                                  \
+	}
+#define CLI_OPT_FLAG(name, var, help)                                                              \
+	{                                                                                          \
+		name, 0, 0, G_OPTION_ARG_NONE, var, help, NULL                                     \
+	}
+#define CLI_OPT_END                                                                                \
+	{                                                                                          \
+		NULL                                                                               \
+	}
+
+/*
  * Parses ARGV with CTX (GOption) up to a "--"; what follows it is the guest
  * command, returned in *cmd (NULL-terminated, NULL when absent). Prints one
  * line and returns false on a bad option.
@@ -30,6 +53,13 @@ bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, char ***cmd);
 /* Parses an unsigned in [min, max]; one error line naming OPT otherwise. */
 bool cli_uint(const char *opt, const char *s, unsigned int min, unsigned int max,
 	      unsigned int *out);
+
+/*
+ * --disable-exits DISABLE and --halt-poll-ns HALT_POLL_NS as typed (NULL:
+ * not given) into *OUT; false after one line naming the bad one.
+ */
+struct exits_config;
+bool cli_exits(const char *disable, const char *halt_poll_ns, struct exits_config *out);
 
 /* "on" or "off" for OPT into *OUT; S NULL (not given) leaves *OUT. One error line otherwise. */
 bool cli_onoff(const char *opt, const char *s, bool *out);

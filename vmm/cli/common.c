@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "kvm/exits.h"
 #include "util/log.h"
 #include "cli/status.h"
 
@@ -58,6 +59,21 @@ bool cli_uint(const char *opt, const char *s, unsigned int min, unsigned int max
 bad:
 	pr_err("%s needs a whole number, not '%s'", opt, s ? s : "");
 	return false;
+}
+
+bool cli_exits(const char *disable, const char *halt_poll_ns, struct exits_config *out)
+{
+	unsigned int ns;
+
+	out->disable = 0;
+	out->halt_poll_ns = EXITS_HALT_POLL_DEFAULT;
+	if (disable && !exits_parse(disable, &out->disable))
+		return false;
+	if (halt_poll_ns && !cli_uint("--halt-poll-ns", halt_poll_ns, 0, EXITS_HALT_POLL_MAX, &ns))
+		return false;
+	if (halt_poll_ns)
+		out->halt_poll_ns = ns;
+	return true;
 }
 
 bool cli_onoff(const char *opt, const char *s, bool *out)

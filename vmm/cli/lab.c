@@ -102,15 +102,14 @@ int cmd_lab(int argc, char **argv)
 	g_autofree char *why = NULL;
 	struct lab_config cfg;
 	char **cmd;
-	GOptionEntry entries[] = {
-		{ "cpus", 0, 0, G_OPTION_ARG_STRING, &cpus, "emulated CPUs (default 2)", "N" },
-		{ "mem", 0, 0, G_OPTION_ARG_STRING, &mem, "RAM in MiB (default 2048)", "MiB" },
-		{ "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "give up after S seconds", "S" },
-		{ "kit", 0, 0, G_OPTION_ARG_FILENAME, &kit, "guest kit directory", "DIR" },
-		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "no note about emulated timing",
-		  NULL },
-		{ NULL }
-	};
+	GOptionEntry entries[] = { CLI_OPT_STRING("cpus", &cpus, "emulated CPUs (default 2)", "N"),
+				   CLI_OPT_STRING("mem", &mem, "RAM in MiB (default 2048)", "MiB"),
+				   CLI_OPT_STRING("timeout", &timeout, "give up after S seconds",
+						  "S"),
+				   CLI_OPT_FILE("kit", &kit, "guest kit directory", "DIR"),
+				   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+				     "no note about emulated timing", NULL },
+				   CLI_OPT_END };
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_summary(

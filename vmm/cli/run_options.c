@@ -60,41 +60,35 @@ static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_co
 {
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[-- CMD [ARGS...]]");
 	GOptionEntry entries[] = {
-		{ "kernel", 0, 0, G_OPTION_ARG_FILENAME, &c->kernel, "bzImage (default: kit)",
-		  "FILE" },
-		{ "initrd", 0, 0, G_OPTION_ARG_FILENAME, &c->initrd,
-		  "initramfs (default: kit guest.cpio.gz)", "FILE" },
-		{ "cpus", 0, 0, G_OPTION_ARG_STRING, &a->cpus, "vCPUs (default 1)", "N" },
-		{ "mem", 0, 0, G_OPTION_ARG_STRING, &a->mem, "guest RAM (default 512)", "MiB" },
-		{ "append", 0, 0, G_OPTION_ARG_STRING, &a->append, "more kernel arguments",
-		  "ARGS" },
-		{ "stats", 0, 0, G_OPTION_ARG_FILENAME, &c->stats_path, "write counters as JSON",
-		  "FILE" },
-		{ "timeout", 0, 0, G_OPTION_ARG_STRING, &a->timeout, "give up after S seconds",
-		  "S" },
-		{ "pv-ipi", 0, 0, G_OPTION_ARG_STRING, &a->pv_ipi,
-		  "KVM PV IPIs for the guest (default on)", "on|off" },
-		{ "vipi", 0, 0, G_OPTION_ARG_STRING, &a->vipi, "the vipi IPI device (default on)",
-		  "on|off" },
-		{ "vipi-spin-us", 0, 0, G_OPTION_ARG_STRING, &a->vipi_spin_us,
-		  "vipi poller: spin this long after a request before sleeping (default 200)",
-		  "US" },
-		{ "vipi-poller-cpu", 0, 0, G_OPTION_ARG_STRING, &a->vipi_poller_cpu,
-		  "vipi poller: pin to this host CPU", "N" },
-		{ "disable-exits", 0, 0, G_OPTION_ARG_STRING, &a->disable_exits,
-		  "let the guest run these without exits (KVM_CAP_X86_DISABLE_EXITS)",
-		  "hlt,mwait,pause,cstate" },
-		{ "halt-poll-ns", 0, 0, G_OPTION_ARG_STRING, &a->halt_poll_ns,
-		  "KVM's halt-polling window for this VM (KVM_CAP_HALT_POLL)", "NS" },
-		{ "trace-exits", 0, 0, G_OPTION_ARG_NONE, &a->trace_exits,
-		  "count exits by reason and ICR writes per vCPU in tracefs (root)", NULL },
-		{ "timing", 0, 0, G_OPTION_ARG_NONE, &a->timing,
-		  "print the time to the guest command's start", NULL },
-		{ "lab", 0, 0, G_OPTION_ARG_STRING, &a->lab, "use the lab (default auto)",
-		  "auto|never|always" },
+		CLI_OPT_FILE("kernel", &c->kernel, "bzImage (default: kit)", "FILE"),
+		CLI_OPT_FILE("initrd", &c->initrd, "initramfs (default: kit guest.cpio.gz)",
+			     "FILE"),
+		CLI_OPT_STRING("cpus", &a->cpus, "vCPUs (default 1)", "N"),
+		CLI_OPT_STRING("mem", &a->mem, "guest RAM (default 512)", "MiB"),
+		CLI_OPT_STRING("append", &a->append, "more kernel arguments", "ARGS"),
+		CLI_OPT_FILE("stats", &c->stats_path, "write counters as JSON", "FILE"),
+		CLI_OPT_STRING("timeout", &a->timeout, "give up after S seconds", "S"),
+		CLI_OPT_STRING("pv-ipi", &a->pv_ipi, "KVM PV IPIs for the guest (default on)",
+			       "on|off"),
+		CLI_OPT_STRING("vipi", &a->vipi, "the vipi IPI device (default on)", "on|off"),
+		CLI_OPT_STRING("vipi-spin-us", &a->vipi_spin_us,
+			       "vipi poller: spin this long after a request before sleeping "
+			       "(default 200)",
+			       "US"),
+		CLI_OPT_STRING("vipi-poller-cpu", &a->vipi_poller_cpu,
+			       "vipi poller: pin to this host CPU", "N"),
+		CLI_OPT_STRING("disable-exits", &a->disable_exits,
+			       "let the guest run these without exits (KVM_CAP_X86_DISABLE_EXITS)",
+			       "hlt,mwait,pause,cstate"),
+		CLI_OPT_STRING("halt-poll-ns", &a->halt_poll_ns,
+			       "KVM's halt-polling window for this VM (KVM_CAP_HALT_POLL)", "NS"),
+		CLI_OPT_FLAG("trace-exits", &a->trace_exits,
+			     "count exits by reason and ICR writes per vCPU in tracefs (root)"),
+		CLI_OPT_FLAG("timing", &a->timing, "print the time to the guest command's start"),
+		CLI_OPT_STRING("lab", &a->lab, "use the lab (default auto)", "auto|never|always"),
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose,
 		  "show the guest console and more", NULL },
-		{ NULL }
+		CLI_OPT_END
 	};
 
 	g_option_context_set_help_enabled(ctx, help);
@@ -108,7 +102,7 @@ static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_co
 /* The numbers, each in its range; false after one line on the first that is not. */
 static bool run_config_numbers(const struct run_args *a, struct vipi_config *c)
 {
-	unsigned int mem_mib = RUN_DEFAULT_MEM_MIB, cpu = 0, ns = 0;
+	unsigned int mem_mib = RUN_DEFAULT_MEM_MIB, cpu = 0;
 	const struct {
 		const char *opt, *value;
 		unsigned int min, max, *out;
@@ -116,7 +110,6 @@ static bool run_config_numbers(const struct run_args *a, struct vipi_config *c)
 		{ "--cpus", a->cpus, 1, RUN_MAX_CPUS, &c->nr_cpus },
 		{ "--mem", a->mem, RUN_MIN_MEM_MIB, RUN_MAX_MEM_MIB, &mem_mib },
 		{ "--timeout", a->timeout, 1, 7 * 24 * 3600, &c->timeout_s },
-		{ "--halt-poll-ns", a->halt_poll_ns, 0, EXITS_HALT_POLL_MAX, &ns },
 		{ "--vipi-spin-us", a->vipi_spin_us, 0, VIPI_SPIN_US_MAX, &c->vipi_spin_us },
 		{ "--vipi-poller-cpu", a->vipi_poller_cpu, 0, CPU_SETSIZE - 1, &cpu },
 	};
@@ -126,7 +119,6 @@ static bool run_config_numbers(const struct run_args *a, struct vipi_config *c)
 		    !cli_uint(nums[i].opt, nums[i].value, nums[i].min, nums[i].max, nums[i].out))
 			return false;
 	c->ram_size = (uint64_t)mem_mib << 20;
-	c->exits.halt_poll_ns = a->halt_poll_ns ? (int64_t)ns : EXITS_HALT_POLL_DEFAULT;
 	c->vipi_poller_cpu = a->vipi_poller_cpu ? (int)cpu : -1;
 	return true;
 }
@@ -142,7 +134,7 @@ static int run_config(const struct run_args *a, struct vipi_config *c)
 	c->lab = LAB_AUTO;
 	if (!run_config_numbers(a, c) || !cli_onoff("--pv-ipi", a->pv_ipi, &c->pv_ipi) ||
 	    !cli_onoff("--vipi", a->vipi, &c->vipi) ||
-	    (a->disable_exits && !exits_parse(a->disable_exits, &c->exits.disable)) ||
+	    !cli_exits(a->disable_exits, a->halt_poll_ns, &c->exits) ||
 	    (a->lab && !lab_mode_parse(a->lab, &c->lab)))
 		return VIPI_EXIT_USAGE;
 	if (!c->kernel)

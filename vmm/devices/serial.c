@@ -360,22 +360,23 @@ size_t serial_rx(struct serial *s, const uint8_t *buf, size_t len)
 	return n;
 }
 
-char *serial_panic_line(struct serial *s)
+/* A copy of one of the console's lines, taken under the UART's lock. */
+static char *serial_line(struct serial *s, char *const *line)
 {
 	char *r;
 
 	g_mutex_lock(&s->lock);
-	r = g_strdup(s->log.panic);
+	r = g_strdup(*line);
 	g_mutex_unlock(&s->lock);
 	return r;
 }
 
+char *serial_panic_line(struct serial *s)
+{
+	return serial_line(s, &s->log.panic);
+}
+
 char *serial_last_line(struct serial *s)
 {
-	char *r;
-
-	g_mutex_lock(&s->lock);
-	r = g_strdup(s->log.last);
-	g_mutex_unlock(&s->lock);
-	return r;
+	return serial_line(s, &s->log.last);
 }

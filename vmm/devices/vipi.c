@@ -251,15 +251,14 @@ static const struct pci_dev_ops vipi_pci_ops = {
 
 int vipi_dev_attach(struct vipi_dev *dev, struct pci_bus *bus)
 {
-	static const struct pci_dev_info info = {
-		.vendor_id = VIPI_PCI_VENDOR_ID,
-		.device_id = VIPI_PCI_DEVICE_ID,
-		.subsys_vendor_id = VIPI_PCI_VENDOR_ID,
-		.subsys_id = VIPI_PCI_DEVICE_ID,
-		.class_code = VIPI_PCI_CLASS,
-		.revision = VIPI_PCI_REVISION,
-		.io_bar_size = { VIPI_BAR0_SIZE },
-	};
+	/* Its own subsystem IDs: the device is its own board. */
+	static const struct pci_dev_info info = { .vendor_id = VIPI_PCI_VENDOR_ID,
+						  .device_id = VIPI_PCI_DEVICE_ID,
+						  .subsys_vendor_id = VIPI_PCI_VENDOR_ID,
+						  .subsys_id = VIPI_PCI_DEVICE_ID,
+						  .class_code = VIPI_PCI_CLASS,
+						  .revision = VIPI_PCI_REVISION,
+						  .io_bar_size = { VIPI_BAR0_SIZE } };
 
 	return pci_dev_register(bus, &info, &vipi_pci_ops, dev, &dev->pci);
 }
@@ -305,21 +304,14 @@ int vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_config
 	g_mutex_init(&dev->lock);
 	dev->doorbell_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	dev->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (dev->doorbell_fd < 0 || dev->stop_fd < 0) {
+	if (dev->doorbell_fd < 0 || dev->stop_fd < 0)
 		r = pr_errno(-errno, "vipi-dev: eventfd");
-		goto err;
-	}
-	if (!vipi_map_slots(dev))
-		goto err;
-	*out = dev;
-	return 0;
-err:
-	if (dev->doorbell_fd >= 0)
-		close(dev->doorbell_fd);
-	if (dev->stop_fd >= 0)
-		close(dev->stop_fd);
-	g_mutex_clear(&dev->lock);
-	g_free(dev);
+	else if (vipi_map_slots(dev))
+		r = 0;
+	if (r)
+		vipi_dev_free(dev);
+	else
+		*out = dev;
 	return r;
 }
 
@@ -332,8 +324,10 @@ void vipi_dev_free(struct vipi_dev *dev)
 	if (dev->doorbell_port)
 		dev->ops->ioeventfd_remove(dev->ctx, dev->doorbell_port, 4, -1, dev->doorbell_fd);
 	g_mutex_unlock(&dev->lock);
-	close(dev->doorbell_fd);
-	close(dev->stop_fd);
+	if (dev->doorbell_fd >= 0)
+		close(dev->doorbell_fd);
+	if (dev->stop_fd >= 0)
+		close(dev->stop_fd);
 	g_mutex_clear(&dev->lock);
 	g_free(dev);
 }

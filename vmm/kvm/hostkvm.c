@@ -18,25 +18,14 @@ static bool hostkvm_has_module(const char *sysmod, const char *name)
 	return g_file_test(p, G_FILE_TEST_IS_DIR);
 }
 
-/* Whether any "flags" line of CPUINFO holds the word FLAG. */
+/* Whether any "flags" line of CPUINFO holds the word FLAG (a plain word: vmx, svm). */
 static bool hostkvm_cpu_flag(const char *cpuinfo, const char *flag)
 {
+	g_autofree char *re = g_strdup_printf("^flags.*[ \t]%s([ \t]|$)", flag);
 	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
 
-	if (!g_file_get_contents(cpuinfo, &text, NULL, NULL))
-		return false;
-	lines = g_strsplit(text, "\n", -1);
-	for (char **l = lines; *l; l++) {
-		g_auto(GStrv) words = NULL;
-
-		if (!g_str_has_prefix(*l, "flags"))
-			continue;
-		words = g_strsplit_set(*l, " \t", -1);
-		if (g_strv_contains((const char *const *)words, flag))
-			return true;
-	}
-	return false;
+	return g_file_get_contents(cpuinfo, &text, NULL, NULL) &&
+	       g_regex_match_simple(re, text, G_REGEX_MULTILINE, 0);
 }
 
 void hostkvm_facts_read(struct hostkvm_facts *f, const char *dev, const char *sysmod,

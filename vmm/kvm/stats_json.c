@@ -87,13 +87,20 @@ const char *host_accel_str(int v)
 	return v < 0 ? "n/a" : v ? "on" : "off";
 }
 
-static void json_tristate(JsonBuilder *b, const char *name, int v)
+/* Values of the report's members (json_value() takes them). */
+#define JSON_INT(v)    json_node_init_int(json_node_alloc(), (v))
+#define JSON_DOUBLE(v) json_node_init_double(json_node_alloc(), (v))
+#define JSON_BOOL(v)   json_node_init_boolean(json_node_alloc(), (v))
+#define JSON_STRING(v) ((v) ? json_node_init_string(json_node_alloc(), (v)) : NULL)
+
+/* "NAME": V, or null where V is NULL (absent, unknown, never). */
+static void json_value(JsonBuilder *b, const char *name, JsonNode *v)
 {
 	json_builder_set_member_name(b, name);
-	if (v < 0)
-		json_builder_add_null_value(b);
+	if (v)
+		json_builder_add_value(b, v);
 	else
-		json_builder_add_boolean_value(b, v);
+		json_builder_add_null_value(b);
 }
 
 static void stats_json_exits(JsonBuilder *b, struct vm *vm)
@@ -117,12 +124,9 @@ static void stats_json_exits(JsonBuilder *b, struct vm *vm)
 		total += n;
 	}
 	total += atomic_load(&vm->exits_other);
-	json_builder_set_member_name(b, "other");
-	json_builder_add_int_value(b, atomic_load(&vm->exits_other));
-	json_builder_set_member_name(b, "unclaimed_io");
-	json_builder_add_int_value(b, atomic_load(&vm->io_unclaimed));
-	json_builder_set_member_name(b, "total");
-	json_builder_add_int_value(b, total);
+	json_value(b, "other", JSON_INT(atomic_load(&vm->exits_other)));
+	json_value(b, "unclaimed_io", JSON_INT(atomic_load(&vm->io_unclaimed)));
+	json_value(b, "total", JSON_INT(total));
 	json_builder_end_object(b);
 }
 
@@ -134,10 +138,8 @@ static void stats_json_snapshots(JsonBuilder *b, struct vm *vm)
 		struct snapshot *s = g_ptr_array_index(vm->snapshots, i);
 
 		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "label");
-		json_builder_add_string_value(b, s->label);
-		json_builder_set_member_name(b, "t_s");
-		json_builder_add_double_value(b, s->t_s);
+		json_value(b, "label", JSON_STRING(s->label));
+		json_value(b, "t_s", JSON_DOUBLE(s->t_s));
 		json_builder_set_member_name(b, "vcpus");
 		json_builder_begin_array(b);
 		for (unsigned int k = 0; k < s->nr_vcpus; k++)
@@ -155,33 +157,19 @@ static void stats_json_run(JsonBuilder *b, const struct vipi_config *cfg,
 {
 	g_autofree char *disabled = exits_describe(cfg->exits.disable);
 
-	json_builder_set_member_name(b, "end");
-	json_builder_add_string_value(b, info->end);
-	json_builder_set_member_name(b, "reason");
-	if (info->reason)
-		json_builder_add_string_value(b, info->reason);
-	else
-		json_builder_add_null_value(b);
-	json_builder_set_member_name(b, "exit_status");
-	json_builder_add_int_value(b, info->exit_status);
-	json_builder_set_member_name(b, "wall_s");
-	json_builder_add_double_value(b, info->wall_s);
-	json_builder_set_member_name(b, "command_start_s");
-	if (info->command_start_s >= 0)
-		json_builder_add_double_value(b, info->command_start_s);
-	else
-		json_builder_add_null_value(b);
-	json_builder_set_member_name(b, "mem_mib");
-	json_builder_add_int_value(b, cfg->ram_size >> 20);
-	json_builder_set_member_name(b, "pv_ipi");
-	json_builder_add_boolean_value(b, cfg->pv_ipi);
-	json_builder_set_member_name(b, "disable_exits");
-	json_builder_add_string_value(b, disabled);
-	json_builder_set_member_name(b, "halt_poll_ns");
-	if (cfg->exits.halt_poll_ns == EXITS_HALT_POLL_DEFAULT)
-		json_builder_add_null_value(b); /* KVM's default window */
-	else
-		json_builder_add_int_value(b, cfg->exits.halt_poll_ns);
+	json_value(b, "end", JSON_STRING(info->end));
+	json_value(b, "reason", JSON_STRING(info->reason));
+	json_value(b, "exit_status", JSON_INT(info->exit_status));
+	json_value(b, "wall_s", JSON_DOUBLE(info->wall_s));
+	json_value(b, "command_start_s",
+		   info->command_start_s >= 0 ? JSON_DOUBLE(info->command_start_s) : NULL);
+	json_value(b, "mem_mib", JSON_INT(cfg->ram_size >> 20));
+	json_value(b, "pv_ipi", JSON_BOOL(cfg->pv_ipi));
+	json_value(b, "disable_exits", JSON_STRING(disabled));
+	json_value(b, "halt_poll_ns", /* null: KVM's default window */
+		   cfg->exits.halt_poll_ns != EXITS_HALT_POLL_DEFAULT
+			   ? JSON_INT(cfg->exits.halt_poll_ns)
+			   : NULL);
 }
 
 /* "trace": whether the vCPU objects carry tracefs counts, and if not, why. */
@@ -189,15 +177,9 @@ static void stats_json_trace_info(JsonBuilder *b, struct vm *vm)
 {
 	json_builder_set_member_name(b, "trace");
 	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "requested");
-	json_builder_add_boolean_value(b, vm->trace || vm->trace_why);
-	json_builder_set_member_name(b, "active");
-	json_builder_add_boolean_value(b, vm->trace != NULL);
-	json_builder_set_member_name(b, "why");
-	if (vm->trace_why)
-		json_builder_add_string_value(b, vm->trace_why);
-	else
-		json_builder_add_null_value(b);
+	json_value(b, "requested", JSON_BOOL(vm->trace || vm->trace_why));
+	json_value(b, "active", JSON_BOOL(vm->trace != NULL));
+	json_value(b, "why", JSON_STRING(vm->trace_why));
 	json_builder_end_object(b);
 }
 
@@ -209,16 +191,15 @@ static JsonNode *stats_json(struct vm *vm, const struct stats_run_info *info)
 
 	host_accel_read(&h);
 	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "vipi");
-	json_builder_add_string_value(b, VIPI_VERSION);
-	json_builder_set_member_name(b, "nr_vcpus");
-	json_builder_add_int_value(b, vm->nr_vcpus);
+	json_value(b, "vipi", JSON_STRING(VIPI_VERSION));
+	json_value(b, "nr_vcpus", JSON_INT(vm->nr_vcpus));
 	stats_json_run(b, vm->cfg, info);
 	json_builder_set_member_name(b, "host");
 	json_builder_begin_object(b);
-	json_tristate(b, "apicv", h.apicv);
-	json_tristate(b, "ipiv", h.ipiv);
-	json_tristate(b, "avic", h.avic);
+	/* Whether the module says so; null where it is not loaded. */
+	json_value(b, "apicv", h.apicv < 0 ? NULL : JSON_BOOL(h.apicv));
+	json_value(b, "ipiv", h.ipiv < 0 ? NULL : JSON_BOOL(h.ipiv));
+	json_value(b, "avic", h.avic < 0 ? NULL : JSON_BOOL(h.avic));
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "userspace_exits");
 	stats_json_exits(b, vm);

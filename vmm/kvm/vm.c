@@ -297,31 +297,36 @@ static void vm_trace_open(struct vm *vm)
 		pr_warn("--trace-exits: no exits by reason: %s", vm->trace_why);
 }
 
-int vm_create(const struct vipi_config *cfg, struct vm **out)
+/* What every VM has, with KVM or without: its I/O registry, its end, its snapshots. */
+static int vm_alloc(const struct vipi_config *cfg, struct vm **out)
 {
 	struct vm *vm = g_new0(struct vm, 1);
-	int r;
 
 	vm->cfg = cfg;
-	vm->kvm_fd = vm->fd = vm->end_efd = -1;
+	vm->kvm_fd = vm->fd = -1;
 	g_mutex_init(&vm->end_lock);
 	g_mutex_init(&vm->stats_lock);
 	vm->snapshots = g_ptr_array_new_with_free_func(stats_snapshot_free);
 	vm->t0_us = g_get_monotonic_time();
 	io_init(vm);
 	*out = vm;
+	vm->end_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	return vm->end_efd < 0 ? pr_errno(-errno, "eventfd") : 0;
+}
 
-	r = kvm_open();
+int vm_create(const struct vipi_config *cfg, struct vm **out)
+{
+	int r = vm_alloc(cfg, out);
+	struct vm *vm = *out;
+
+	if (!r)
+		r = kvm_open();
 	if (r < 0)
 		return r;
 	vm->kvm_fd = r;
 	r = vm_check_cpus(vm->kvm_fd, cfg->nr_cpus);
 	if (r)
 		return r;
-	vm->end_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (vm->end_efd < 0) {
-		return pr_errno(-errno, "eventfd");
-	}
 	vm->fd = kvm_ioctl(vm, KVM_CREATE_VM, 0);
 	if (vm->fd < 0)
 		return vm->fd;
@@ -346,20 +351,12 @@ int vm_create(const struct vipi_config *cfg, struct vm **out)
 
 struct vm *vm_create_nokvm(void)
 {
-	struct vm *vm = g_new0(struct vm, 1);
+	struct vm *vm;
 
-	vm->kvm_fd = vm->fd = -1;
-	g_mutex_init(&vm->end_lock);
-	g_mutex_init(&vm->stats_lock);
-	vm->snapshots = g_ptr_array_new_with_free_func(stats_snapshot_free);
-	vm->t0_us = g_get_monotonic_time();
-	io_init(vm);
-	vm->end_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (vm->end_efd < 0) {
-		vm_destroy(vm);
-		return NULL;
-	}
-	return vm;
+	if (!vm_alloc(NULL, &vm))
+		return vm;
+	vm_destroy(vm);
+	return NULL;
 }
 
 void vm_destroy(struct vm *vm)
