@@ -149,6 +149,7 @@ static char **lab_qemu_argv(const struct lab_config *cfg, const struct lab_job *
 	return (char **)g_ptr_array_free(a, FALSE);
 }
 
+/* QEMU's pid, or -errno after one line. */
 static pid_t lab_spawn(char **argv, const char *log_path)
 {
 	pid_t pid;
@@ -156,7 +157,7 @@ static pid_t lab_spawn(char **argv, const char *log_path)
 
 	log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (log_fd < 0)
-		return -1;
+		return pr_errno(-errno, "lab: cannot start QEMU");
 	pid = fork();
 	if (pid == 0) {
 		int null_fd = open("/dev/null", O_RDONLY);
@@ -169,6 +170,8 @@ static pid_t lab_spawn(char **argv, const char *log_path)
 		dprintf(log_fd, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	if (pid < 0)
+		pid = pr_errno(-errno, "lab: cannot start QEMU");
 	close(log_fd);
 	return pid;
 }
@@ -281,9 +284,6 @@ static void lab_report_end(const struct lab_config *cfg, struct lab_job *job, en
 	g_autofree char *why = NULL;
 
 	switch (end) {
-	case LAB_END_NOSPAWN:
-		pr_err("lab: cannot start QEMU: %s", g_strerror(errno));
-		break;
 	case LAB_END_NOSTART:
 		why = lab_job_tail(job, "console.log");
 		pr_err("lab: the lab machine did not start the command within %d s, twice: %s",
