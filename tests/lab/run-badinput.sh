@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Bad host input to `vipi run` and `vipi bench`: each gives one line naming
-# the problem, a distinct status (vmm/util/status.h) and creates no file,
+# the problem, a distinct status (vmm/cli/status.h) and creates no file,
 # neither a --stats/--json report nor a temp file (in its own TMPDIR). The file and
 # option checks run on this host without booting anything; the two that
 # need a KVM (/dev/kvm without permission, signals during boot:

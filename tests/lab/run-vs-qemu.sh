@@ -11,7 +11,7 @@ kit=${VIPI_KIT:-$VIPI_BUILD/guest}
 cat >"$tmp/inner.sh" <<'INNER'
 set -u
 vipi=$1 kit=$2 dir=$3
-args="console=ttyS0 quiet reboot=k panic=-1" # vipi's own, see vmm/cli/run.c
+args="console=ttyS0 quiet reboot=k panic=-1" # vipi's own, see vmm/cli/run_options.c
 # QEMU's initrd: the kit's, zero-padded to 4 bytes, plus /vipi/cmd.sh, as
 # vipi builds it in memory.
 mkdir -p "$dir/c/vipi"
