@@ -2,8 +2,7 @@
 /*
  * vmm/cli/status.c: the one place an -errno becomes an exit status. These
  * are the statuses docs/run.md promises and the lab tests run-badinput and
- * lab-badinput check,
- * for the errnos vmm/ returns for them.
+ * lab-badinput check, for the errnos vmm/ returns for them.
  */
 #include <errno.h>
 #include <glib.h>
