@@ -139,7 +139,7 @@ static void nohz_row_trace(GHashTable *kinds, GPtrArray *delta, unsigned int cpu
 	g_hash_table_iter_init(&it, t);
 	while (g_hash_table_iter_next(&it, &k, &v))
 		if (g_str_has_prefix(k, "trace_"))
-			bench_row_set_stat(kinds, k, *(guint64 *)v / s);
+			bench_stats_set(kinds, k, *(guint64 *)v / s);
 }
 
 static struct nohz_row *nohz_row(const char *exits, const struct nohz_window *w, GHashTable *c)
@@ -153,9 +153,9 @@ static struct nohz_row *nohz_row(const char *exits, const struct nohz_window *w,
 	row->cpu = cpu;
 	row->window_s = s;
 	row->exits_per_s = nohz_stat(w->delta, cpu, "exits") / s;
-	row->exits_by_kind = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	row->exits_by_kind = bench_stats_new();
 	for (const char *const *k = nohz_kinds; *k; k++)
-		bench_row_set_stat(row->exits_by_kind, *k, nohz_stat(w->delta, cpu, *k) / s);
+		bench_stats_set(row->exits_by_kind, *k, nohz_stat(w->delta, cpu, *k) / s);
 	nohz_row_trace(row->exits_by_kind, w->delta, cpu, s);
 	row->local_timer_per_s = nohz_num(c, "loc") / s;
 	row->kicks_per_s = (nohz_num(c, "cal") + nohz_num(c, "res")) / s;
@@ -185,6 +185,7 @@ static struct nohz_hk *nohz_hk(const char *exits, const struct nohz_window *load
 	struct nohz_hk *hk = g_new0(struct nohz_hk, 1);
 	double load_s, dry_s, kicks_load = nohz_kicks(load, &load_s);
 	double kicks_dry = nohz_kicks(dry, &dry_s), scale = load_s / dry_s;
+	bool by_path;
 
 	hk->exits = g_strdup(exits);
 	hk->config = g_strdup(load->config);
@@ -195,9 +196,10 @@ static struct nohz_hk *nohz_hk(const char *exits, const struct nohz_window *load
 	hk->icr_writes = nohz_hk_stat(load, dry, 1, "trace_icr_writes");
 	hk->hypercalls = nohz_hk_stat(load, dry, 1, "hypercalls");
 	hk->pio = nohz_hk_stat(load, dry, 1, "io_exits");
-	hk->by_path = !isnan(hk->icr_writes);
-	hk->send_exits = hk->by_path ? hk->icr_writes + hk->hypercalls + hk->pio
-				     : nohz_hk_stat(load, dry, scale, "exits");
+	by_path = !isnan(hk->icr_writes);
+	hk->send_method = by_path ? NOHZ_SEND_BY_PATH : NOHZ_SEND_ALL;
+	hk->send_exits = by_path ? hk->icr_writes + hk->hypercalls + hk->pio
+				 : nohz_hk_stat(load, dry, scale, "exits");
 	hk->send_exits_per_kick = hk->kicks > 0 ? hk->send_exits / hk->kicks : NAN;
 	hk->reduction = NAN;
 	hk->lost = nohz_num(load->gen, "csd_done") != nohz_num(load->gen, "csd_sent");

@@ -237,42 +237,33 @@ static bool bench_run(struct bench_plan *p, struct bench_report *r)
 	return ok;
 }
 
-/* The ipi and boot suites: run, print, write. *WRITTEN: the files are whole. */
-static bool bench_ipi_boot(struct bench_plan *p, struct bench_args *a, const char *cmdline,
-			   bool *written)
+/*
+ * Runs the planned suite into its report (the nohz suite has its own), prints
+ * the table and writes the files; *WRITTEN: 0 or the writing's -errno.
+ */
+static bool bench_suite(struct bench_plan *p, struct bench_args *a, const char *cmdline,
+			int *written)
 {
-	struct bench_report r;
+	struct bench_report ipi;
+	struct nohz_report nohz;
+	struct bench_head *head = p->nohz ? &nohz.head : &ipi.head;
 	bool ok;
 
-	bench_report_init(&r);
-	bench_host_probe(&r.host, NULL);
-	r.command = g_strdup(cmdline);
-	ok = bench_run(p, &r);
-	r.partial = bench_stop || !ok;
-	bench_report_print(&r, stdout);
+	bench_report_init(&ipi);
+	nohz_report_init(&nohz);
+	bench_head_init(head, cmdline);
+	nohz.args = p->nohz_args;
+	ok = p->nohz ? nohz_bench(&p->o, &nohz) : bench_run(p, &ipi);
+	head->partial = bench_stop || !ok;
+	if (p->nohz)
+		nohz_report_print(&nohz, stdout);
+	else
+		bench_report_print(&ipi, stdout);
 	fflush(stdout);
-	*written = bench_report_write(&r, a->json, a->csv, a->svg);
-	bench_report_clear(&r);
-	return ok;
-}
-
-/* The nohz suite (its own rows and report: docs/measuring.md). */
-static bool bench_nohz(struct bench_plan *p, struct bench_args *a, const char *cmdline,
-		       bool *written)
-{
-	struct nohz_report r;
-	bool ok;
-
-	nohz_report_init(&r);
-	bench_host_probe(&r.host, NULL);
-	r.command = g_strdup(cmdline);
-	r.args = p->nohz_args;
-	ok = nohz_bench(&p->o, &r);
-	r.partial = bench_stop || !ok;
-	nohz_report_print(&r, stdout);
-	fflush(stdout);
-	*written = nohz_report_write(&r, a->json, a->csv, a->svg);
-	nohz_report_clear(&r);
+	*written = p->nohz ? nohz_report_write(&nohz, a->json, a->csv, a->svg)
+			   : bench_report_write(&ipi, a->json, a->csv, a->svg);
+	nohz_report_clear(&nohz);
+	bench_report_clear(&ipi);
 	return ok;
 }
 
@@ -281,7 +272,8 @@ static int bench_main(struct bench_plan *p, struct bench_args *a, const char *cm
 	struct sigaction sa = { .sa_handler = bench_on_signal }, old[2];
 	g_autofree char *workdir = g_dir_make_tmp("vipi-bench-XXXXXX", NULL);
 	int ret = VIPI_OK;
-	bool ok, written;
+	int written;
+	bool ok;
 
 	if (!workdir) {
 		pr_err("bench: cannot create a work directory in %s", g_get_tmp_dir());
@@ -292,11 +284,8 @@ static int bench_main(struct bench_plan *p, struct bench_args *a, const char *cm
 	sigaction(SIGINT, &sa, &old[0]);
 	sigaction(SIGTERM, &sa, &old[1]);
 
-	if (p->nohz)
-		ok = bench_nohz(p, a, cmdline, &written);
-	else
-		ok = bench_ipi_boot(p, a, cmdline, &written);
-	if (!written)
+	ok = bench_suite(p, a, cmdline, &written);
+	if (written)
 		ret = VIPI_EXIT_CANTCREAT;
 	else if (bench_stop)
 		ret = bench_stop == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
