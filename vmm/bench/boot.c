@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bench/boot.h"
+#include "bench/qemu.h"
 #include "util/life.h"
 #include "util/log.h"
 

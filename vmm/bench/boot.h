@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "bench/qemu.h"
+#include "bench/suite.h"
 #include "bench/report.h"
 
 /* Adds one boot entry per VMM in VMMS to R. False when one failed or when stopped. */

@@ -265,7 +265,7 @@ static char **nohz_argv(const struct vrun *run, const char *script, const char *
 
 static bool nohz_run_one(const struct bench_opts *o, const char *exits, struct nohz_report *r)
 {
-	g_autofree char *script = vrun_script("guest-nohz.sh");
+	g_autofree char *script = bench_script("guest-nohz.sh");
 	g_autoptr(GHashTable) snaps = NULL;
 	g_autoptr(GPtrArray) ws = NULL;
 	g_auto(GStrv) argv = NULL;

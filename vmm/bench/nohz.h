@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bench/qemu.h"
+#include "bench/suite.h"
 #include "bench/report.h"
 
 #define NOHZ_VCPUS	     2

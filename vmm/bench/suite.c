@@ -2,6 +2,19 @@
 #include <errno.h>
 
 #include "bench/suite.h"
+#include "config.h"
+#include "util/log.h"
+
+char *bench_script(const char *name)
+{
+	g_autofree char *path = g_build_filename(VIPI_SOURCE_DIR, "vmm/bench", name, NULL);
+	g_autoptr(GError) err = NULL;
+	char *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, &err))
+		pr_err("bench: %s", err->message);
+	return text;
+}
 
 int bench_errno(const GError *err)
 {

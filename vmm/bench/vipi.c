@@ -17,7 +17,6 @@
 #include "bench/phase.h"
 #include "bench/vipi.h"
 #include "bench/vrun.h"
-#include "config.h"
 #include "util/log.h"
 
 /* Every userspace exit is counted by vipi itself, from its log, not by KVM. */
@@ -181,7 +180,7 @@ static void vipi_collect(struct vrun *run, struct bench_report *r, bool *done)
 bool vipi_bench_ipi(const struct bench_opts *o, struct bench_report *r)
 {
 	static const char *const progress[] = { "RESULT ", "SKIP ", NULL };
-	g_autofree char *script = vrun_script("guest-vipi.sh");
+	g_autofree char *script = bench_script("guest-vipi.sh");
 	g_auto(GStrv) argv = NULL;
 	guint first = r->rows->len;
 	bool done = false, ok;

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "bench/qemu.h"
+#include "bench/suite.h"
 #include "bench/report.h"
 
 /*

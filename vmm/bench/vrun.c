@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "bench/vrun.h"
-#include "config.h"
 #include "util/log.h"
 
 #define VRUN_POLL_US 100000
@@ -29,17 +28,6 @@ void vrun_clear(struct vrun *run)
 	g_clear_pointer(&run->out, g_free);
 	g_clear_pointer(&run->err, g_free);
 	g_clear_pointer(&run->stats, g_free);
-}
-
-char *vrun_script(const char *name)
-{
-	g_autofree char *path = g_build_filename(VIPI_SOURCE_DIR, "vmm/bench", name, NULL);
-	g_autoptr(GError) err = NULL;
-	char *text = NULL;
-
-	if (!g_file_get_contents(path, &text, NULL, &err))
-		pr_err("bench: %s", err->message);
-	return text;
 }
 
 char *vrun_self(void)

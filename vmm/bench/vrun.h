@@ -11,7 +11,7 @@
 #include <glib.h>
 #include <stdbool.h>
 
-#include "bench/qemu.h"
+#include "bench/suite.h"
 
 struct vrun {
 	const struct bench_opts *o;
@@ -28,8 +28,6 @@ struct vrun {
 void vrun_init(struct vrun *run, const struct bench_opts *o, const char *tag,
 	       const char *const *progress);
 void vrun_clear(struct vrun *run);
-/* The text of vmm/bench/NAME (a guest script), or NULL after one error line. */
-char *vrun_script(const char *name);
 /* The bench's own binary, for `vipi run --lab=never ...`. */
 char *vrun_self(void);
 bool vrun_spawn(struct vrun *run, char **argv);
