@@ -91,7 +91,7 @@ static double boot_time(const struct bench_opts *o, char **argv, bool qemu, char
 	return (g_get_monotonic_time() - t0) / 1e6;
 }
 
-bool boot_bench(const struct bench_opts *o, char **vmms, struct bench_report *r)
+bool bench_boot(const struct bench_opts *o, char **vmms, struct bench_report *r)
 {
 	g_autofree char *initrd = bench_initramfs(o, "boot.cpio.gz", "guest-boot.sh");
 

@@ -13,6 +13,6 @@
 #include "bench/report.h"
 
 /* Adds one boot entry per VMM in VMMS to R. False when one failed or when stopped. */
-bool boot_bench(const struct bench_opts *o, char **vmms, struct bench_report *r);
+bool bench_boot(const struct bench_opts *o, char **vmms, struct bench_report *r);
 
 #endif

@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
+#include "bench/ipi.h"
 #include "bench/phase.h"
 #include "bench/qemu.h"
 #include "util/life.h"
@@ -212,7 +213,7 @@ static bool ipi_qemu_talk(struct ipi_qemu_run *run, GPid pid)
 	return ok;
 }
 
-bool qemu_bench_ipi(const struct bench_opts *o, struct bench_report *r)
+bool bench_ipi_qemu(const struct bench_opts *o, struct bench_report *r)
 {
 	g_auto(GStrv) methods = ipi_qemu_methods(o);
 	g_autofree char *initrd = NULL, *append = NULL;

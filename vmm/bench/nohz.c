@@ -296,7 +296,7 @@ static bool nohz_run_one(const struct bench_opts *o, const char *exits, struct n
 	return ok;
 }
 
-bool nohz_bench(const struct bench_opts *o, struct nohz_report *r)
+bool bench_nohz(const struct bench_opts *o, struct nohz_report *r)
 {
 	bool ok = nohz_run_one(o, "none", r);
 

@@ -80,6 +80,6 @@ int nohz_report_write(const struct nohz_report *r, const char *json, const char 
 		      const char *svg);
 
 /* Runs every configuration; false when a guest failed or the run was stopped. */
-bool nohz_bench(const struct bench_opts *o, struct nohz_report *r);
+bool bench_nohz(const struct bench_opts *o, struct nohz_report *r);
 
 #endif

@@ -55,11 +55,4 @@ bool qemu_guest_alive(struct qmp *q, GError **err);
  */
 bool qemu_boot_alive(const struct bench_opts *o, char **why);
 
-/*
- * Runs the QEMU/KVM rows of every method in O that QEMU can do (native,
- * kvm-pv) and adds them to R (ipi_qemu.c). False when the run failed or
- * was stopped; rows collected so far stay in R.
- */
-bool qemu_bench_ipi(const struct bench_opts *o, struct bench_report *r);
-
 #endif

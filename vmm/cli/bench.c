@@ -16,10 +16,9 @@
 
 #include "config.h"
 #include "bench/boot.h"
-#include "bench/qemu.h"
+#include "bench/ipi.h"
 #include "bench/report.h"
 #include "bench/nohz.h"
-#include "bench/vipi.h"
 #include "cli/cli.h"
 #include "kvm/exits.h"
 #include "lab/lab.h"
@@ -229,11 +228,11 @@ static bool bench_run(struct bench_plan *p, struct bench_report *r)
 	bool ok = true;
 
 	if (p->ipi && g_strv_contains((const char *const *)p->vmms, "vipi"))
-		ok = vipi_bench_ipi(&p->o, r) && ok;
+		ok = bench_ipi_vipi(&p->o, r) && ok;
 	if (p->ipi && g_strv_contains((const char *const *)p->vmms, "qemu") && !bench_stop)
-		ok = qemu_bench_ipi(&p->o, r) && ok;
+		ok = bench_ipi_qemu(&p->o, r) && ok;
 	if (p->boot && !bench_stop)
-		ok = boot_bench(&p->o, p->vmms, r) && ok;
+		ok = bench_boot(&p->o, p->vmms, r) && ok;
 	return ok;
 }
 
@@ -253,7 +252,7 @@ static bool bench_suite(struct bench_plan *p, struct bench_args *a, const char *
 	nohz_report_init(&nohz);
 	bench_head_init(head, cmdline);
 	nohz.args = p->nohz_args;
-	ok = p->nohz ? nohz_bench(&p->o, &nohz) : bench_run(p, &ipi);
+	ok = p->nohz ? bench_nohz(&p->o, &nohz) : bench_run(p, &ipi);
 	head->partial = bench_stop || !ok;
 	if (p->nohz)
 		nohz_report_print(&nohz, stdout);
