@@ -3,7 +3,8 @@
  * The report writers, on fixed rows made up here for the test only: the
  * JSON contract of docs/measuring.md, CSV shape, the SVG parses and renders
  * (rsvg-convert), missing figures stay missing, files appear whole; the
- * same for the nohz suite's report (docs/nohz.md), which shares the writers.
+ * same for the nohz suite's report (docs/nohz.md), which shares the writers;
+ * and the -errno the bench library returns where GLib reported a failure.
  */
 #include <errno.h>
 #include <json-glib/json-glib.h>
@@ -12,6 +13,7 @@
 
 #include "bench/nohz.h"
 #include "bench/report.h"
+#include "bench/suite.h"
 
 static void fake_report(struct bench_report *r)
 {
@@ -424,6 +426,24 @@ static void test_nohz_write(void)
 	nohz_report_clear(&r);
 }
 
+/* Library failures are -errno (bench/suite.h), also where GLib reported them. */
+static void test_errno(void)
+{
+	g_autoptr(GError) missing = NULL;
+	g_autoptr(GError) timeout = g_error_new(G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "late");
+	g_autoptr(GError) spawn = g_error_new(G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT, "no qemu");
+	g_autoptr(GError) other = g_error_new(G_IO_ERROR, G_IO_ERROR_FAILED, "?");
+	char *text = NULL;
+
+	g_assert_false(g_file_get_contents("/nonexistent/vipi", &text, NULL, &missing));
+	g_assert_cmpint(bench_errno(missing), ==, -ENOENT);
+	g_assert_cmpint(bench_errno(timeout), ==, -ETIMEDOUT);
+	g_assert_cmpint(bench_errno(spawn), ==, -ENOENT);
+	g_assert_cmpint(bench_errno(other), ==, -EIO);
+	g_assert_cmpint(bench_script("no-such-script.sh", &text), ==, -ENOENT);
+	g_assert_null(text);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -437,5 +457,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/report/nohz-csv", test_nohz_csv);
 	g_test_add_func("/report/nohz-table", test_nohz_table);
 	g_test_add_func("/report/nohz-write", test_nohz_write);
+	g_test_add_func("/report/errno", test_errno);
 	return g_test_run();
 }

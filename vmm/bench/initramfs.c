@@ -12,7 +12,7 @@
  * the kernel unpacks both in order, the later file winning. Building it
  * this way costs no busybox links or cpio runs, which are slow in the lab.
  */
-char *bench_initramfs(const struct bench_opts *o, const char *name, const char *init)
+int bench_initramfs(const struct bench_opts *o, const char *name, const char *init, char **path)
 {
 	g_autofree char *out = g_build_filename(o->workdir, name, NULL);
 	g_autofree char *script = g_build_filename(VIPI_SOURCE_DIR, "vmm/bench", init, NULL);
@@ -25,7 +25,7 @@ char *bench_initramfs(const struct bench_opts *o, const char *name, const char *
 	if (!g_file_get_contents(kit, &base, &base_len, &err) ||
 	    !g_file_get_contents(script, &text, &text_len, &err)) {
 		pr_err("bench: initramfs: %s (build the kit: ninja -C build)", err->message);
-		return NULL;
+		return bench_errno(err);
 	}
 	a = g_byte_array_new_take((guint8 *)g_steal_pointer(&base), base_len);
 	/* The next archive starts on a 4-byte boundary. */
@@ -36,7 +36,8 @@ char *bench_initramfs(const struct bench_opts *o, const char *name, const char *
 	/* Written to a temporary name and renamed. */
 	if (!g_file_set_contents(out, (const char *)a->data, a->len, &err)) {
 		pr_err("bench: initramfs: %s", err->message);
-		return NULL;
+		return bench_errno(err);
 	}
-	return g_steal_pointer(&out);
+	*path = g_steal_pointer(&out);
+	return 0;
 }

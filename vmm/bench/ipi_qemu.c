@@ -190,7 +190,7 @@ static GStrv ipi_qemu_methods(const struct bench_opts *o)
 }
 
 /* Talks to the guest of QEMU PID until it is done; its end and the error line. */
-static bool ipi_qemu_talk(struct ipi_qemu_run *run, GPid pid)
+static int ipi_qemu_talk(struct ipi_qemu_run *run, GPid pid)
 {
 	g_autoptr(GError) err = NULL;
 	bool ok = false, exited = false;
@@ -210,36 +210,37 @@ static bool ipi_qemu_talk(struct ipi_qemu_run *run, GPid pid)
 	/* The guest powers off after DONE; a stuck one is killed. */
 	if (!exited)
 		qemu_reap(pid, ok ? 10 * G_USEC_PER_SEC : 0);
-	return ok;
+	return ok ? 0 : bench_errno(err);
 }
 
-bool bench_ipi_qemu(const struct bench_opts *o, struct bench_report *r)
+int bench_ipi_qemu(const struct bench_opts *o, struct bench_report *r)
 {
 	g_auto(GStrv) methods = ipi_qemu_methods(o);
 	g_autofree char *initrd = NULL, *append = NULL;
 	struct ipi_qemu_run run = { .o = o, .r = r };
 	g_auto(GStrv) argv = NULL;
 	gint64 now;
-	bool ok;
 	GPid pid;
+	int ret;
 
 	if (!*methods)
-		return true;
-	initrd = bench_initramfs(o, "bench.cpio.gz", "guest-bench.sh");
-	if (!initrd)
-		return false;
+		return 0;
+	ret = bench_initramfs(o, "bench.cpio.gz", "guest-bench.sh", &initrd);
+	if (ret)
+		return ret;
 	append = ipi_qemu_append(o, methods);
 	argv = qemu_argv(o, initrd, append, true);
 	pr_info("bench: qemu: booting a %u-vCPU guest for %s", BENCH_VCPUS, append);
-	if (!qemu_spawn(o, argv, &pid))
-		return false;
+	ret = qemu_spawn(o, argv, &pid);
+	if (ret)
+		return ret;
 	now = g_get_monotonic_time();
 	run.deadline = now + (gint64)o->timeout_s * G_USEC_PER_SEC;
 	run.life_by = now + (gint64)VIPI_LIFE_S * G_USEC_PER_SEC;
 	run.init_by = now + (gint64)VIPI_INIT_S * G_USEC_PER_SEC;
 	run.calib = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					  (GDestroyNotify)g_ptr_array_unref);
-	ok = ipi_qemu_talk(&run, pid);
+	ret = ipi_qemu_talk(&run, pid);
 	g_spawn_close_pid(pid);
 	g_clear_object(&run.in);
 	g_clear_object(&run.mark);
@@ -247,5 +248,5 @@ bool bench_ipi_qemu(const struct bench_opts *o, struct bench_report *r)
 	g_clear_pointer(&run.begin, g_ptr_array_unref);
 	g_clear_pointer(&run.delta, g_ptr_array_unref);
 	g_hash_table_unref(run.calib);
-	return ok;
+	return ret;
 }

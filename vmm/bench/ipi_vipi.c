@@ -8,6 +8,7 @@
  * logs its userspace exit count and the poller's CPU time on stderr. A row
  * is the difference between the two marks: nothing from boot or setup.
  */
+#include <errno.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdlib.h>
@@ -188,36 +189,39 @@ static void ipi_vipi_collect(struct vrun *run, struct bench_report *r, bool *don
 	g_hash_table_unref(d.marks);
 }
 
-bool bench_ipi_vipi(const struct bench_opts *o, struct bench_report *r)
+int bench_ipi_vipi(const struct bench_opts *o, struct bench_report *r)
 {
 	static const char *const progress[] = { "RESULT ", "SKIP ", NULL };
-	g_autofree char *script = bench_script("guest-vipi.sh");
+	g_autofree char *script = NULL;
 	g_auto(GStrv) argv = NULL;
 	guint first = r->rows->len;
-	bool done = false, ok;
+	bool done = false;
 	struct vrun run;
+	int ret;
 
-	if (!script)
-		return false;
+	ret = bench_script("guest-vipi.sh", &script);
+	if (ret)
+		return ret;
 	vrun_init(&run, o, "vipi", progress);
 	argv = ipi_vipi_argv(&run, script);
 	pr_info("bench: vipi: booting a %u-vCPU guest for %u kicks per phase", BENCH_VCPUS,
 		o->kicks);
-	ok = vrun_spawn(&run, argv);
-	if (ok) {
+	ret = vrun_spawn(&run, argv);
+	if (!ret) {
 		vrun_wait(&run);
 		ipi_vipi_collect(&run, r, &done);
-		ok = done && vrun_ok(&run);
+		if (!done || !vrun_ok(&run))
+			ret = *o->stop ? -ECANCELED : -EIO;
 	}
-	if (run.exited && !ok && !*o->stop) {
+	if (run.exited && ret && !*o->stop) {
 		g_autofree char *tail = vrun_err_tail(&run);
 
 		pr_err("bench: vipi: the guest did not finish (vipi run status %d): %s",
 		       WIFEXITED(run.status) ? WEXITSTATUS(run.status) : 128 + WTERMSIG(run.status),
 		       tail);
 	}
-	for (guint i = first; !ok && i < r->rows->len; i++)
+	for (guint i = first; ret && i < r->rows->len; i++)
 		((struct bench_row *)g_ptr_array_index(r->rows, i))->partial = true;
 	vrun_clear(&run);
-	return ok;
+	return ret;
 }

@@ -4,6 +4,7 @@
  * through every configuration (vmm/bench/guest-nohz.sh), and the arithmetic
  * from its output and KVM snapshots to rows. See nohz.h for the figures.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,44 +264,47 @@ static char **nohz_argv(const struct vrun *run, const char *script, const char *
 	return (char **)g_ptr_array_free(v, FALSE);
 }
 
-static bool nohz_run_one(const struct bench_opts *o, const char *exits, struct nohz_report *r)
+static int nohz_run_one(const struct bench_opts *o, const char *exits, struct nohz_report *r)
 {
-	g_autofree char *script = bench_script("guest-nohz.sh");
+	g_autofree char *script = NULL;
 	g_autoptr(GHashTable) snaps = NULL;
 	g_autoptr(GPtrArray) ws = NULL;
 	g_auto(GStrv) argv = NULL;
 	struct vrun run;
-	bool ok;
+	int ret;
 
-	if (!script)
-		return false;
+	ret = bench_script("guest-nohz.sh", &script);
+	if (ret)
+		return ret;
 	vrun_init(&run, o, "nohz", nohz_progress);
 	argv = nohz_argv(&run, script, exits, &r->args);
 	pr_info("bench: nohz: exits disabled: %s; %u s windows at %u events/s", exits,
 		r->args.seconds, r->args.rate);
-	ok = vrun_spawn(&run, argv);
-	if (ok) {
+	ret = vrun_spawn(&run, argv);
+	if (!ret) {
 		vrun_wait(&run);
 		snaps = vrun_snapshots(&run);
 		ws = nohz_parse(run.out, snaps);
 		nohz_collect(exits, ws, r);
-		ok = vrun_ok(&run);
-		if (!ok) {
+		if (!vrun_ok(&run)) {
 			g_autofree char *tail = vrun_err_tail(&run);
 
 			pr_err("bench: nohz: the guest did not finish (exits disabled: %s): %s",
 			       exits, tail);
+			ret = *o->stop ? -ECANCELED : -EIO;
 		}
 	}
 	vrun_clear(&run);
-	return ok;
+	return ret;
 }
 
-bool bench_nohz(const struct bench_opts *o, struct nohz_report *r)
+int bench_nohz(const struct bench_opts *o, struct nohz_report *r)
 {
-	bool ok = nohz_run_one(o, "none", r);
+	int ret = nohz_run_one(o, "none", r), err;
 
-	if (!*o->stop && r->args.disable_exits && strcmp(r->args.disable_exits, "none"))
-		ok = nohz_run_one(o, r->args.disable_exits, r) && ok;
-	return ok && !*o->stop;
+	if (!*o->stop && r->args.disable_exits && strcmp(r->args.disable_exits, "none")) {
+		err = nohz_run_one(o, r->args.disable_exits, r);
+		ret = ret ?: err;
+	}
+	return ret ?: (*o->stop ? -ECANCELED : 0);
 }

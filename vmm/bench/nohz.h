@@ -79,7 +79,7 @@ char *nohz_report_svg(const struct nohz_report *r);
 int nohz_report_write(const struct nohz_report *r, const char *json, const char *csv,
 		      const char *svg);
 
-/* Runs every configuration; false when a guest failed or the run was stopped. */
-bool bench_nohz(const struct bench_opts *o, struct nohz_report *r);
+/* Runs every configuration: 0, or -errno when a guest failed or the run was stopped. */
+int bench_nohz(const struct bench_opts *o, struct nohz_report *r);
 
 #endif

@@ -64,24 +64,25 @@ char **qemu_argv(const struct bench_opts *o, const char *initrd, const char *ext
 	return (char **)g_ptr_array_free(a, FALSE);
 }
 
-bool qemu_spawn(const struct bench_opts *o, char **argv, GPid *pid)
+int qemu_spawn(const struct bench_opts *o, char **argv, GPid *pid)
 {
 	g_autofree char *log = g_build_filename(o->workdir, "qemu.log", NULL);
 	g_autoptr(GError) err = NULL;
-	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	bool ok;
+	int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600), ret = 0;
 
 	if (fd < 0) {
-		pr_err("bench: cannot create %s: %s", log, g_strerror(errno));
-		return false;
+		ret = -errno;
+		pr_err("bench: cannot create %s: %s", log, g_strerror(-ret));
+		return ret;
 	}
-	ok = g_spawn_async_with_fds(NULL, argv, NULL,
+	if (!g_spawn_async_with_fds(NULL, argv, NULL,
 				    G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-				    pid, -1, fd, fd, &err);
-	close(fd);
-	if (!ok)
+				    pid, -1, fd, fd, &err)) {
 		pr_err("bench: cannot start QEMU: %s", err->message);
-	return ok;
+		ret = bench_errno(err);
+	}
+	close(fd);
+	return ret;
 }
 
 static GSocketConnection *qemu_connect_to(const char *name)
@@ -112,7 +113,8 @@ GSocketConnection *qemu_dial(const struct bench_opts *o, GPid pid, bool *exited,
 			return NULL;
 		}
 		if (*o->stop || g_get_monotonic_time() >= deadline) {
-			g_set_error(err, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+			g_set_error(err, G_IO_ERROR,
+				    *o->stop ? G_IO_ERROR_CANCELLED : G_IO_ERROR_TIMED_OUT,
 				    *o->stop ? "interrupted" : "no %s socket from QEMU", what);
 			return NULL;
 		}

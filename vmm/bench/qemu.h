@@ -24,8 +24,8 @@ extern const char *const qemu_userspace_stats[];
 char **qemu_argv(const struct bench_opts *o, const char *initrd, const char *extra_append,
 		 bool handshake);
 
-/* Starts ARGV with its output in WORKDIR/qemu.log; false after one error line. */
-bool qemu_spawn(const struct bench_opts *o, char **argv, GPid *pid);
+/* Starts ARGV with its output in WORKDIR/qemu.log: 0 or -errno (after one error line). */
+int qemu_spawn(const struct bench_opts *o, char **argv, GPid *pid);
 
 /*
  * Connects to QEMU's abstract socket WHAT ("qmp", "mark"), retrying until

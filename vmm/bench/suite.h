@@ -28,15 +28,15 @@ struct bench_opts {
 #define BENCH_GUEST_MIB 512
 
 /*
- * WORKDIR/NAME: the kit's initramfs with INIT (a script in vmm/bench/) as
- * /init (initramfs.c). NULL after one error line.
+ * Writes WORKDIR/NAME, the kit's initramfs with INIT (a script in
+ * vmm/bench/) as /init, and puts its path in *PATH (initramfs.c).
  */
-char *bench_initramfs(const struct bench_opts *o, const char *name, const char *init);
+int bench_initramfs(const struct bench_opts *o, const char *name, const char *init, char **path);
 
-/* The text of vmm/bench/NAME (a guest script), or NULL after one error line. */
-char *bench_script(const char *name);
+/* Reads vmm/bench/NAME (a guest script) into *TEXT. */
+int bench_script(const char *name, char **text);
 
-/* The errno behind a GLib file error (GFileError), else EIO; negated. */
+/* -errno for a GLib error: the errno behind a GFileError, GIOErrorEnum or GSpawnError, else EIO. */
 int bench_errno(const GError *err);
 
 #endif

@@ -37,26 +37,38 @@ char *vrun_self(void)
 	return self ? self : g_strdup("vipi");
 }
 
-bool vrun_spawn(struct vrun *run, char **argv)
+/* Opens PATH for the child's output: the fd, or -errno after one error line. */
+static int vrun_create(const struct vrun *run, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		fd = -errno;
+		pr_err("bench: %s: cannot create %s: %s", run->tag, path, g_strerror(-fd));
+	}
+	return fd;
+}
+
+int vrun_spawn(struct vrun *run, char **argv)
 {
 	g_autoptr(GError) err = NULL;
-	int out = open(run->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int errfd = open(run->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	bool ok = out >= 0 && errfd >= 0;
+	int out = vrun_create(run, run->out), errfd, ret = 0;
 
-	if (!ok)
-		pr_err("bench: %s: cannot create %s: %s", run->tag, out < 0 ? run->out : run->err,
-		       g_strerror(errno));
-	else if (!g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-					 &run->pid, -1, out, errfd, &err)) {
-		pr_err("bench: %s: cannot start vipi run: %s", run->tag, err->message);
-		ok = false;
-	}
-	if (out >= 0)
+	if (out < 0)
+		return out;
+	errfd = vrun_create(run, run->err);
+	if (errfd < 0) {
 		close(out);
-	if (errfd >= 0)
-		close(errfd);
-	return ok;
+		return errfd;
+	}
+	if (!g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+				    &run->pid, -1, out, errfd, &err)) {
+		pr_err("bench: %s: cannot start vipi run: %s", run->tag, err->message);
+		ret = bench_errno(err);
+	}
+	close(out);
+	close(errfd);
+	return ret;
 }
 
 static bool vrun_is_progress(const struct vrun *run, const char *line)

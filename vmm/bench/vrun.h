@@ -30,7 +30,8 @@ void vrun_init(struct vrun *run, const struct bench_opts *o, const char *tag,
 void vrun_clear(struct vrun *run);
 /* The bench's own binary, for `vipi run --lab=never ...`. */
 char *vrun_self(void);
-bool vrun_spawn(struct vrun *run, char **argv);
+/* Starts ARGV with its output in the files: 0 or -errno (after one error line). */
+int vrun_spawn(struct vrun *run, char **argv);
 /* Waits for it to end; on the stop flag or past the deadline, stops it. */
 void vrun_wait(struct vrun *run);
 /* True when it exited with status 0. */
