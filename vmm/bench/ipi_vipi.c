@@ -81,12 +81,8 @@ static GHashTable *ipi_vipi_dev_marks(const char *path)
 {
 	GHashTable *marks = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 						  (GDestroyNotify)g_hash_table_unref);
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_auto(GStrv) lines = vrun_lines(path);
 
-	if (!g_file_get_contents(path, &text, NULL, NULL))
-		return marks;
-	lines = g_strsplit(text, "\n", -1);
 	for (char **l = lines; *l; l++) {
 		char *p = strstr(*l, VIPI_PHASE_LINE_PREFIX), *colon, *end;
 		unsigned long label;
@@ -167,13 +163,10 @@ static struct bench_row *ipi_vipi_row(struct ipi_vipi_data *d, char **w)
 static void ipi_vipi_collect(struct vrun *run, struct bench_report *r, bool *done)
 {
 	struct ipi_vipi_data d = { vrun_snapshots(run), ipi_vipi_dev_marks(run->err) };
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_auto(GStrv) lines = vrun_lines(run->out);
 
 	*done = false;
-	if (g_file_get_contents(run->out, &text, NULL, NULL))
-		lines = g_strsplit(text, "\n", -1);
-	for (char **l = lines; l && *l; l++) {
+	for (char **l = lines; *l; l++) {
 		g_auto(GStrv) w = g_strsplit(g_strchomp(*l), " ", 4);
 		struct bench_row *row;
 

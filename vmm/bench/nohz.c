@@ -76,12 +76,8 @@ static struct nohz_window *nohz_find(GPtrArray *ws, const char *config, const ch
 static GPtrArray *nohz_parse(const char *out, GHashTable *snaps)
 {
 	GPtrArray *ws = g_ptr_array_new_with_free_func(nohz_window_free);
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_auto(GStrv) lines = vrun_lines(out);
 
-	if (!g_file_get_contents(out, &text, NULL, NULL))
-		return ws;
-	lines = g_strsplit(text, "\n", -1);
 	for (char **l = lines; *l; l++) {
 		g_auto(GStrv) f = g_strsplit(g_strchomp(*l), " ", 5);
 		struct nohz_window *w;

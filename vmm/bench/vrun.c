@@ -130,6 +130,15 @@ bool vrun_ok(const struct vrun *run)
 	return run->exited && WIFEXITED(run->status) && WEXITSTATUS(run->status) == 0;
 }
 
+char **vrun_lines(const char *path)
+{
+	g_autofree char *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return g_new0(char *, 1);
+	return g_strsplit(text, "\n", -1);
+}
+
 char *vrun_err_tail(const struct vrun *run)
 {
 	g_autofree char *text = NULL;

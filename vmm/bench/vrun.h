@@ -36,6 +36,8 @@ int vrun_spawn(struct vrun *run, char **argv);
 void vrun_wait(struct vrun *run);
 /* True when it exited with status 0. */
 bool vrun_ok(const struct vrun *run);
+/* The lines of PATH, one of its output files; none when it cannot be read. */
+char **vrun_lines(const char *path);
 /* The last 300 bytes of its stderr, for one error line. */
 char *vrun_err_tail(const struct vrun *run);
 /* "LABEL" -> GPtrArray of per-vCPU GHashTable (name -> guint64 *). */
