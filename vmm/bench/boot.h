@@ -9,8 +9,8 @@
 
 #include <stdbool.h>
 
-#include "bench/suite.h"
 #include "bench/report.h"
+#include "bench/suite.h"
 
 /* Adds one boot entry per VMM in VMMS to R: 0, or -errno when one failed or when stopped. */
 int bench_boot(const struct bench_opts *o, char **vmms, struct bench_report *r);

@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bench/record.h"
 #include "bench/suite.h"
-#include "bench/report.h"
 
 #define NOHZ_VCPUS	     2
 #define NOHZ_DEFAULT_SECONDS 4

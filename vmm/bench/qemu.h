@@ -11,7 +11,6 @@
 #include <stdbool.h>
 
 #include "bench/qmp.h"
-#include "bench/report.h"
 #include "bench/suite.h"
 
 /* QEMU starts slowly in the lab: its binary and libraries come over 9p under TCG. */
