@@ -6,6 +6,7 @@
  * guest reaches its command. Timed by wall clock around the whole process:
  * that includes the VMM's own start-up and tear-down, the same for both.
  */
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "bench/boot.h"
+#include "bench/qemu.h"
 #include "util/life.h"
 #include "util/log.h"
 
@@ -90,13 +92,13 @@ static double boot_time(const struct bench_opts *o, char **argv, bool qemu, char
 	return (g_get_monotonic_time() - t0) / 1e6;
 }
 
-bool boot_bench(const struct bench_opts *o, char **vmms, struct bench_report *r)
+int bench_boot(const struct bench_opts *o, char **vmms, struct bench_report *r)
 {
-	g_autofree char *initrd = bench_initramfs(o, "boot.cpio.gz", "guest-boot.sh");
+	g_autofree char *initrd = NULL;
+	int ret = bench_initramfs(o, "boot.cpio.gz", "guest-boot.sh", &initrd);
 
-	if (!initrd)
-		return false;
-	bool ok = true;
+	if (ret)
+		return ret;
 
 	for (char **v = vmms; *v && !*o->stop; v++) {
 		bool qemu = !strcmp(*v, "qemu");
@@ -109,11 +111,11 @@ bool boot_bench(const struct bench_opts *o, char **vmms, struct bench_report *r)
 		s = boot_time(o, argv, qemu, &why);
 		if (isnan(s)) {
 			pr_warn("bench: boot %s: %s", *v, why);
-			ok = false;
+			ret = -EIO;
 		} else {
 			pr_info("bench: boot: %s: %.2f s", *v, s);
 		}
 		bench_report_add_boot(r, *v, s, why);
 	}
-	return ok && !*o->stop;
+	return ret ?: (*o->stop ? -ECANCELED : 0);
 }

@@ -9,10 +9,10 @@
 
 #include <stdbool.h>
 
-#include "bench/qemu.h"
 #include "bench/report.h"
+#include "bench/suite.h"
 
-/* Adds one boot entry per VMM in VMMS to R. False when one failed or when stopped. */
-bool boot_bench(const struct bench_opts *o, char **vmms, struct bench_report *r);
+/* Adds one boot entry per VMM in VMMS to R: 0, or -errno when one failed or when stopped. */
+int bench_boot(const struct bench_opts *o, char **vmms, struct bench_report *r);
 
 #endif

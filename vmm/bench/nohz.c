@@ -4,6 +4,7 @@
  * through every configuration (vmm/bench/guest-nohz.sh), and the arithmetic
  * from its output and KVM snapshots to rows. See nohz.h for the figures.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,12 +76,8 @@ static struct nohz_window *nohz_find(GPtrArray *ws, const char *config, const ch
 static GPtrArray *nohz_parse(const char *out, GHashTable *snaps)
 {
 	GPtrArray *ws = g_ptr_array_new_with_free_func(nohz_window_free);
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_auto(GStrv) lines = vrun_lines(out);
 
-	if (!g_file_get_contents(out, &text, NULL, NULL))
-		return ws;
-	lines = g_strsplit(text, "\n", -1);
 	for (char **l = lines; *l; l++) {
 		g_auto(GStrv) f = g_strsplit(g_strchomp(*l), " ", 5);
 		struct nohz_window *w;
@@ -139,7 +136,7 @@ static void nohz_row_trace(GHashTable *kinds, GPtrArray *delta, unsigned int cpu
 	g_hash_table_iter_init(&it, t);
 	while (g_hash_table_iter_next(&it, &k, &v))
 		if (g_str_has_prefix(k, "trace_"))
-			bench_row_set_stat(kinds, k, *(guint64 *)v / s);
+			bench_stats_set(kinds, k, *(guint64 *)v / s);
 }
 
 static struct nohz_row *nohz_row(const char *exits, const struct nohz_window *w, GHashTable *c)
@@ -153,9 +150,9 @@ static struct nohz_row *nohz_row(const char *exits, const struct nohz_window *w,
 	row->cpu = cpu;
 	row->window_s = s;
 	row->exits_per_s = nohz_stat(w->delta, cpu, "exits") / s;
-	row->exits_by_kind = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	row->exits_by_kind = bench_stats_new();
 	for (const char *const *k = nohz_kinds; *k; k++)
-		bench_row_set_stat(row->exits_by_kind, *k, nohz_stat(w->delta, cpu, *k) / s);
+		bench_stats_set(row->exits_by_kind, *k, nohz_stat(w->delta, cpu, *k) / s);
 	nohz_row_trace(row->exits_by_kind, w->delta, cpu, s);
 	row->local_timer_per_s = nohz_num(c, "loc") / s;
 	row->kicks_per_s = (nohz_num(c, "cal") + nohz_num(c, "res")) / s;
@@ -185,6 +182,7 @@ static struct nohz_hk *nohz_hk(const char *exits, const struct nohz_window *load
 	struct nohz_hk *hk = g_new0(struct nohz_hk, 1);
 	double load_s, dry_s, kicks_load = nohz_kicks(load, &load_s);
 	double kicks_dry = nohz_kicks(dry, &dry_s), scale = load_s / dry_s;
+	bool by_path;
 
 	hk->exits = g_strdup(exits);
 	hk->config = g_strdup(load->config);
@@ -195,9 +193,10 @@ static struct nohz_hk *nohz_hk(const char *exits, const struct nohz_window *load
 	hk->icr_writes = nohz_hk_stat(load, dry, 1, "trace_icr_writes");
 	hk->hypercalls = nohz_hk_stat(load, dry, 1, "hypercalls");
 	hk->pio = nohz_hk_stat(load, dry, 1, "io_exits");
-	hk->by_path = !isnan(hk->icr_writes);
-	hk->send_exits = hk->by_path ? hk->icr_writes + hk->hypercalls + hk->pio
-				     : nohz_hk_stat(load, dry, scale, "exits");
+	by_path = !isnan(hk->icr_writes);
+	hk->send_method = by_path ? NOHZ_SEND_BY_PATH : NOHZ_SEND_ALL;
+	hk->send_exits = by_path ? hk->icr_writes + hk->hypercalls + hk->pio
+				 : nohz_hk_stat(load, dry, scale, "exits");
 	hk->send_exits_per_kick = hk->kicks > 0 ? hk->send_exits / hk->kicks : NAN;
 	hk->reduction = NAN;
 	hk->lost = nohz_num(load->gen, "csd_done") != nohz_num(load->gen, "csd_sent");
@@ -261,44 +260,47 @@ static char **nohz_argv(const struct vrun *run, const char *script, const char *
 	return (char **)g_ptr_array_free(v, FALSE);
 }
 
-static bool nohz_run_one(const struct bench_opts *o, const char *exits, struct nohz_report *r)
+static int nohz_run_one(const struct bench_opts *o, const char *exits, struct nohz_report *r)
 {
-	g_autofree char *script = vrun_script("guest-nohz.sh");
+	g_autofree char *script = NULL;
 	g_autoptr(GHashTable) snaps = NULL;
 	g_autoptr(GPtrArray) ws = NULL;
 	g_auto(GStrv) argv = NULL;
 	struct vrun run;
-	bool ok;
+	int ret;
 
-	if (!script)
-		return false;
+	ret = bench_script("guest-nohz.sh", &script);
+	if (ret)
+		return ret;
 	vrun_init(&run, o, "nohz", nohz_progress);
 	argv = nohz_argv(&run, script, exits, &r->args);
 	pr_info("bench: nohz: exits disabled: %s; %u s windows at %u events/s", exits,
 		r->args.seconds, r->args.rate);
-	ok = vrun_spawn(&run, argv);
-	if (ok) {
+	ret = vrun_spawn(&run, argv);
+	if (!ret) {
 		vrun_wait(&run);
 		snaps = vrun_snapshots(&run);
 		ws = nohz_parse(run.out, snaps);
 		nohz_collect(exits, ws, r);
-		ok = vrun_ok(&run);
-		if (!ok) {
+		if (!vrun_ok(&run)) {
 			g_autofree char *tail = vrun_err_tail(&run);
 
 			pr_err("bench: nohz: the guest did not finish (exits disabled: %s): %s",
 			       exits, tail);
+			ret = *o->stop ? -ECANCELED : -EIO;
 		}
 	}
 	vrun_clear(&run);
-	return ok;
+	return ret;
 }
 
-bool nohz_bench(const struct bench_opts *o, struct nohz_report *r)
+int bench_nohz(const struct bench_opts *o, struct nohz_report *r)
 {
-	bool ok = nohz_run_one(o, "none", r);
+	int ret = nohz_run_one(o, "none", r), err;
 
-	if (!*o->stop && r->args.disable_exits && strcmp(r->args.disable_exits, "none"))
-		ok = nohz_run_one(o, r->args.disable_exits, r) && ok;
-	return ok && !*o->stop;
+	if (!*o->stop && r->args.disable_exits && strcmp(r->args.disable_exits, "none")) {
+		err = nohz_run_one(o, r->args.disable_exits, r);
+		ret = ret ?: err;
+	}
+	return ret ?: (*o->stop ? -ECANCELED : 0);
 }

@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bench/qemu.h"
-#include "bench/report.h"
+#include "bench/record.h"
+#include "bench/suite.h"
 
 #define NOHZ_VCPUS	     2
 #define NOHZ_DEFAULT_SECONDS 4
@@ -50,32 +50,36 @@ struct nohz_hk {
 	double icr_writes; /* x2APIC ICR write exits: load minus dry (tracefs) */
 	double hypercalls; /* PV IPI hypercalls */
 	double pio;	   /* PIO exits (vipi doorbells) */
-	bool by_path;	   /* send_exits is the sum of the three above */
-	double send_exits; /* else: all its exits, load minus dry */
+	/* NOHZ_SEND_BY_PATH: send_exits is the sum of the three above; else NOHZ_SEND_ALL */
+	const char *send_method;
+	double send_exits; /* NOHZ_SEND_ALL: all its exits, load minus dry */
 	double send_exits_per_kick;
 	double reduction; /* 1 - this / absent's, same exits setting */
 	bool lost;	  /* a remote call never ran */
 };
 
+#define NOHZ_SEND_BY_PATH "icr_writes+hypercalls+pio"
+#define NOHZ_SEND_ALL	  "all_exits_difference"
+
 struct nohz_report {
-	struct bench_host host;
+	struct bench_head head;
 	struct nohz_args args;
 	GPtrArray *rows; /* struct nohz_row * */
 	GPtrArray *hk;	 /* struct nohz_hk * */
-	char *command;
-	bool partial;
 };
 
+/* An empty report; its head is for the caller to fill (bench_head_init()). */
 void nohz_report_init(struct nohz_report *r);
 void nohz_report_clear(struct nohz_report *r);
 void nohz_report_print(const struct nohz_report *r, FILE *f);
 char *nohz_report_json(const struct nohz_report *r);
 char *nohz_report_csv(const struct nohz_report *r);
 char *nohz_report_svg(const struct nohz_report *r);
-bool nohz_report_write(const struct nohz_report *r, const char *json, const char *csv,
-		       const char *svg);
+/* Writes every non-NULL path: 0, or -errno after one error line on the first failure. */
+int nohz_report_write(const struct nohz_report *r, const char *json, const char *csv,
+		      const char *svg);
 
-/* Runs every configuration; false when a guest failed or the run was stopped. */
-bool nohz_bench(const struct bench_opts *o, struct nohz_report *r);
+/* Runs every configuration: 0, or -errno when a guest failed or the run was stopped. */
+int bench_nohz(const struct bench_opts *o, struct nohz_report *r);
 
 #endif

@@ -1,11 +1,54 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The nohz suite's report: table, JSON, CSV and SVG (contract: docs/measuring.md). */
+/* The nohz suite's report: table, JSON, CSV and SVG (contract: docs/nohz.md). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench/nohz.h"
-#include "util/log.h"
+#include "bench/svg.h"
+
+/* JSON members in this order; CSV columns the same, less the tables. */
+static const struct bench_field nohz_row_fields[] = {
+	BENCH_FIELD(BENCH_STR, struct nohz_row, exits, "exits_disabled"),
+	BENCH_FIELD(BENCH_STR, struct nohz_row, config, "config"),
+	BENCH_FIELD(BENCH_UINT, struct nohz_row, cpu, "cpu"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_row, window_s, "window_s"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_row, exits_per_s, "exits_per_s"),
+	BENCH_FIELD(BENCH_STATS, struct nohz_row, exits_by_kind, "exits_by_kind_per_s"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_row, local_timer_per_s, "local_timer_per_s"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_row, kicks_per_s, "kicks_per_s"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_row, lost_cpu_ms_per_s, "lost_cpu_ms_per_s"),
+	BENCH_FIELDS_END,
+};
+
+static const struct bench_field nohz_hk_fields[] = {
+	BENCH_FIELD(BENCH_STR, struct nohz_hk, exits, "exits_disabled"),
+	BENCH_FIELD(BENCH_STR, struct nohz_hk, config, "config"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, events, "events"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, kicks, "kicks_delivered"),
+	BENCH_FIELD(BENCH_STR, struct nohz_hk, send_method, "send_exits_method"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, icr_writes, "send_icr_writes"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, hypercalls, "send_hypercalls"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, pio, "send_pio"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, send_exits, "send_exits"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, send_exits_per_kick, "send_exits_per_kick"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, reduction, "reduction_vs_absent"),
+	BENCH_FIELD(BENCH_BOOL, struct nohz_hk, lost, "lost"),
+	BENCH_FIELDS_END,
+};
+
+/* The run's parameters, as the JSON's "params" object. */
+struct nohz_params {
+	unsigned int seconds, rate, vcpus, poller_spin_us;
+};
+
+static const struct bench_field nohz_param_fields[] = {
+	BENCH_FIELD(BENCH_UINT, struct nohz_params, seconds, "seconds"),
+	BENCH_FIELD(BENCH_UINT, struct nohz_params, rate, "rate"),
+	BENCH_FIELD(BENCH_UINT, struct nohz_params, vcpus, "vcpus"),
+	BENCH_FIELD(BENCH_UINT, struct nohz_params, poller_spin_us, "poller_spin_us"),
+	BENCH_FIELDS_END,
+};
 
 static void nohz_row_free(gpointer p)
 {
@@ -35,19 +78,15 @@ void nohz_report_init(struct nohz_report *r)
 
 void nohz_report_clear(struct nohz_report *r)
 {
-	bench_host_clear(&r->host);
+	bench_head_clear(&r->head);
 	g_clear_pointer(&r->rows, g_ptr_array_unref);
 	g_clear_pointer(&r->hk, g_ptr_array_unref);
-	g_clear_pointer(&r->command, g_free);
 }
 
-void nohz_report_print(const struct nohz_report *r, FILE *f)
+static void nohz_print_rows(const struct nohz_report *r, FILE *f)
 {
-	char a[32], b[32], c[32], d[32], e[32];
+	char a[32], b[32], c[32], d[32];
 
-	fprintf(f,
-		"nohz suite: kvm %s (timing %s), %s; %u s windows, %u events/s per isolated CPU\n",
-		r->host.kvm, r->host.timing, r->host.cpu_model, r->args.seconds, r->args.rate);
 	fprintf(f, "\nper isolated vCPU, per second of the load window\n");
 	fprintf(f, "%-8s %-13s %4s %10s %10s %10s %12s\n", "exits-off", "config", "cpu", "exits",
 		"timer-irqs", "kicks", "lost-ms");
@@ -60,6 +99,12 @@ void nohz_report_print(const struct nohz_report *r, FILE *f)
 			bench_fmt_num(c, sizeof(c), row->kicks_per_s, 1),
 			bench_fmt_num(d, sizeof(d), row->lost_cpu_ms_per_s, 2));
 	}
+}
+
+static void nohz_print_hk(const struct nohz_report *r, FILE *f)
+{
+	char a[32], b[32], c[32], e[32], g[32], h[32], k[32], n[32];
+
 	fprintf(f, "\nhousekeeping vCPU: exits to send the kicks (load window minus dry window;\n"
 		   "send-exits = ICR writes + PV IPI hypercalls + PIO, or all exits where marked "
 		   "*)\n");
@@ -67,208 +112,115 @@ void nohz_report_print(const struct nohz_report *r, FILE *f)
 		"events", "kicks", "icr", "hcall", "pio", "send-exits", "exits/kick", "reduction");
 	for (guint i = 0; i < r->hk->len; i++) {
 		const struct nohz_hk *hk = g_ptr_array_index(r->hk, i);
-		char g[32], h[32], k[32];
 
-		fprintf(f, "%-8s %-13s %8.0f %8s %8s %8s %8s %9s%s %12s %10s%s\n", hk->exits,
-			hk->config, hk->events, bench_fmt_num(a, sizeof(a), hk->kicks, 0),
+		fprintf(f, "%-8s %-13s %8s %8s %8s %8s %8s %9s%s %12s %10s%s\n", hk->exits,
+			hk->config, bench_fmt_num(n, sizeof(n), hk->events, 0),
+			bench_fmt_num(a, sizeof(a), hk->kicks, 0),
 			bench_fmt_num(g, sizeof(g), hk->icr_writes, 0),
 			bench_fmt_num(h, sizeof(h), hk->hypercalls, 0),
 			bench_fmt_num(k, sizeof(k), hk->pio, 0),
-			bench_fmt_num(b, sizeof(b), hk->send_exits, 0), hk->by_path ? " " : "*",
+			bench_fmt_num(b, sizeof(b), hk->send_exits, 0),
+			strcmp(hk->send_method, NOHZ_SEND_BY_PATH) ? "*" : " ",
 			bench_fmt_num(c, sizeof(c), hk->send_exits_per_kick, 3),
-			isnan(hk->reduction) ? "-"
-					     : bench_fmt_num(e, sizeof(e), 100 * hk->reduction, 1),
+			bench_fmt_num(e, sizeof(e), 100 * hk->reduction, 1),
 			hk->lost ? "  LOST remote calls" : "");
 	}
-	if (r->partial)
-		fprintf(f, "(partial report: the run was cut short)\n");
 }
 
-static void nohz_json_row(JsonBuilder *b, const struct nohz_row *row)
+void nohz_report_print(const struct nohz_report *r, FILE *f)
 {
-	json_builder_begin_object(b);
-	bench_json_str(b, "exits_disabled", row->exits);
-	bench_json_str(b, "config", row->config);
-	bench_json_num(b, "cpu", row->cpu);
-	bench_json_num(b, "window_s", row->window_s);
-	bench_json_num(b, "exits_per_s", row->exits_per_s);
-	bench_json_table(b, "exits_by_kind_per_s", row->exits_by_kind);
-	bench_json_num(b, "local_timer_per_s", row->local_timer_per_s);
-	bench_json_num(b, "kicks_per_s", row->kicks_per_s);
-	bench_json_num(b, "lost_cpu_ms_per_s", row->lost_cpu_ms_per_s);
-	json_builder_end_object(b);
-}
+	const struct bench_host *h = &r->head.host;
 
-static void nohz_json_hk(JsonBuilder *b, const struct nohz_hk *hk)
-{
-	json_builder_begin_object(b);
-	bench_json_str(b, "exits_disabled", hk->exits);
-	bench_json_str(b, "config", hk->config);
-	bench_json_num(b, "events", hk->events);
-	bench_json_num(b, "kicks_delivered", hk->kicks);
-	bench_json_str(b, "send_exits_method",
-		       hk->by_path ? "icr_writes+hypercalls+pio" : "all_exits_difference");
-	bench_json_num(b, "send_icr_writes", hk->icr_writes);
-	bench_json_num(b, "send_hypercalls", hk->hypercalls);
-	bench_json_num(b, "send_pio", hk->pio);
-	bench_json_num(b, "send_exits", hk->send_exits);
-	bench_json_num(b, "send_exits_per_kick", hk->send_exits_per_kick);
-	bench_json_num(b, "reduction_vs_absent", hk->reduction);
-	json_builder_set_member_name(b, "lost");
-	json_builder_add_boolean_value(b, hk->lost);
-	json_builder_end_object(b);
+	fprintf(f,
+		"nohz suite: kvm %s (timing %s), %s; %u s windows, %u events/s per isolated CPU\n",
+		h->kvm, h->timing, h->cpu_model, r->args.seconds, r->args.rate);
+	nohz_print_rows(r, f);
+	nohz_print_hk(r, f);
+	bench_print_partial(f, &r->head);
 }
 
 char *nohz_report_json(const struct nohz_report *r)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
+	const struct nohz_params params = { r->args.seconds, r->args.rate, NOHZ_VCPUS,
+					    NOHZ_POLLER_SPIN_US };
+	JsonBuilder *b = bench_json_begin("suite", "nohz", &r->head);
 
-	json_builder_begin_object(b);
-	bench_json_str(b, "suite", "nohz");
-	bench_json_str(b, "command", r->command);
-	json_builder_set_member_name(b, "partial");
-	json_builder_add_boolean_value(b, r->partial);
-	bench_json_host(b, &r->host);
-	json_builder_set_member_name(b, "params");
-	json_builder_begin_object(b);
-	bench_json_num(b, "seconds", r->args.seconds);
-	bench_json_num(b, "rate", r->args.rate);
-	bench_json_num(b, "vcpus", NOHZ_VCPUS);
-	bench_json_num(b, "poller_spin_us", NOHZ_POLLER_SPIN_US);
-	json_builder_end_object(b);
-	json_builder_set_member_name(b, "results");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < r->rows->len; i++)
-		nohz_json_row(b, g_ptr_array_index(r->rows, i));
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "housekeeping");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < r->hk->len; i++)
-		nohz_json_hk(b, g_ptr_array_index(r->hk, i));
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	json_generator_set_pretty(gen, TRUE);
-	return json_generator_to_data(gen, NULL);
+	bench_json_object(b, "params", &params, nohz_param_fields);
+	bench_json_array(b, "results", r->rows, nohz_row_fields);
+	bench_json_array(b, "housekeeping", r->hk, nohz_hk_fields);
+	return bench_json_end(b);
+}
+
+static const struct nohz_hk *nohz_hk_of(const struct nohz_report *r, const struct nohz_row *row)
+{
+	for (guint k = 0; k < r->hk->len; k++) {
+		const struct nohz_hk *h = g_ptr_array_index(r->hk, k);
+
+		if (!strcmp(h->exits, row->exits) && !strcmp(h->config, row->config))
+			return h;
+	}
+	return NULL;
 }
 
 /* One line per isolated vCPU, with its configuration's housekeeping figures. */
 char *nohz_report_csv(const struct nohz_report *r)
 {
-	GString *s = g_string_new("exits_disabled,config,cpu,window_s,exits_per_s,"
-				  "local_timer_per_s,kicks_per_s,lost_cpu_ms_per_s,"
-				  "hk_send_exits_per_kick,hk_reduction_vs_absent\n");
+	GString *s = g_string_new(NULL);
 
+	bench_csv_head(s, nohz_row_fields);
+	g_string_append(s, ",hk_send_exits_per_kick,hk_reduction_vs_absent\n");
 	for (guint i = 0; i < r->rows->len; i++) {
 		const struct nohz_row *row = g_ptr_array_index(r->rows, i);
-		const struct nohz_hk *hk = NULL;
-		double v[] = { row->window_s,
-			       row->exits_per_s,
-			       row->local_timer_per_s,
-			       row->kicks_per_s,
-			       row->lost_cpu_ms_per_s,
-			       NAN,
-			       NAN };
+		const struct nohz_hk *hk = nohz_hk_of(r, row);
 
-		for (guint k = 0; k < r->hk->len && !hk; k++) {
-			const struct nohz_hk *h = g_ptr_array_index(r->hk, k);
-
-			if (!strcmp(h->exits, row->exits) && !strcmp(h->config, row->config))
-				hk = h;
-		}
-		if (hk) {
-			v[5] = hk->send_exits_per_kick;
-			v[6] = hk->reduction;
-		}
-		g_string_append_printf(s, "%s,%s,%u,", row->exits, row->config, row->cpu);
-		for (size_t k = 0; k < G_N_ELEMENTS(v); k++)
-			bench_csv_num(s, v[k]);
-		/* The last field's comma becomes the end of the line. */
-		s->str[s->len - 1] = '\n';
+		bench_csv_line(s, row, nohz_row_fields);
+		g_string_append_c(s, ',');
+		bench_csv_num(s, hk ? hk->send_exits_per_kick : NAN);
+		g_string_append_c(s, ',');
+		bench_csv_num(s, hk ? hk->reduction : NAN);
+		g_string_append_c(s, '\n');
 	}
 	return g_string_free(s, FALSE);
 }
 
-#define SVG_W	   720
-#define SVG_BAR_H  22
-#define SVG_LEFT   230
-#define SVG_PLOT_W 420
+#define NOHZ_SVG_W 720
 
-/* Two bar groups: the housekeeping vCPU's exits per kick, and isolated exits/s. */
+/* Two lists of bars: the housekeeping vCPU's exits per kick, and isolated exits/s. */
 char *nohz_report_svg(const struct nohz_report *r)
 {
+	g_autoptr(GArray) hk = svg_hbars_new();
+	g_autoptr(GArray) iso = svg_hbars_new();
+	int y = 45, h = 90 + (r->hk->len + r->rows->len) * SVG_HBAR_H + 60;
+	g_autofree char *title = g_strdup_printf("vipi nohz suite (kvm: %s, timing %s)",
+						 r->head.host.kvm, r->head.host.timing);
 	GString *s = g_string_new(NULL);
-	double max_hk = 0, max_iso = 0;
-	int y, h = 90 + (r->hk->len + r->rows->len) * SVG_BAR_H + 60;
 
 	for (guint i = 0; i < r->hk->len; i++) {
-		const struct nohz_hk *hk = g_ptr_array_index(r->hk, i);
+		const struct nohz_hk *k = g_ptr_array_index(r->hk, i);
 
-		if (!isnan(hk->send_exits_per_kick))
-			max_hk = MAX(max_hk, hk->send_exits_per_kick);
+		svg_hbars_add(hk, k->send_exits_per_kick, "exits off: %s, %s", k->exits, k->config);
 	}
 	for (guint i = 0; i < r->rows->len; i++) {
 		const struct nohz_row *row = g_ptr_array_index(r->rows, i);
 
-		if (!isnan(row->exits_per_s))
-			max_iso = MAX(max_iso, row->exits_per_s);
+		svg_hbars_add(iso, row->exits_per_s, "exits off: %s, %s, cpu %u", row->exits,
+			      row->config, row->cpu);
 	}
-	g_string_append_printf(
-		s,
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"font-family=\"sans-serif\" font-size=\"12\">\n"
-		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-		"<text x=\"10\" y=\"20\" font-size=\"14\">vipi nohz suite (kvm: %s, timing "
-		"%s)</text>\n",
-		SVG_W, h, r->host.kvm, r->host.timing);
-	y = 45;
-	g_string_append_printf(
-		s, "<text x=\"10\" y=\"%d\">housekeeping vCPU: exits per kick sent</text>\n", y);
-	y += 10;
-	for (guint i = 0; i < r->hk->len; i++, y += SVG_BAR_H) {
-		const struct nohz_hk *hk = g_ptr_array_index(r->hk, i);
-		double v = isnan(hk->send_exits_per_kick) ? 0 : MAX(0, hk->send_exits_per_kick);
-		double w = max_hk > 0 ? v / max_hk * SVG_PLOT_W : 0;
-
-		g_string_append_printf(
-			s,
-			"<text x=\"10\" y=\"%d\">exits off: %s, %s</text>"
-			"<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#4a7ebb\"/>"
-			"<text x=\"%.1f\" y=\"%d\">%.3f</text>\n",
-			y + 15, hk->exits, hk->config, SVG_LEFT, y + 3, w, SVG_BAR_H - 6,
-			SVG_LEFT + w + 5, y + 15, v);
-	}
+	svg_begin(s, NOHZ_SVG_W, h, 12);
+	svg_text(s, 10, 20, "start", "font-size=\"14\"", title);
+	svg_hbars(s, &y, "housekeeping vCPU: exits per kick sent", "#4a7ebb", hk, 3);
 	y += 20;
-	g_string_append_printf(
-		s, "<text x=\"10\" y=\"%d\">isolated vCPUs: exits per second</text>\n", y);
-	y += 10;
-	for (guint i = 0; i < r->rows->len; i++, y += SVG_BAR_H) {
-		const struct nohz_row *row = g_ptr_array_index(r->rows, i);
-		double v = isnan(row->exits_per_s) ? 0 : row->exits_per_s;
-		double w = max_iso > 0 ? v / max_iso * SVG_PLOT_W : 0;
-
-		g_string_append_printf(
-			s,
-			"<text x=\"10\" y=\"%d\">exits off: %s, %s, cpu %u</text>"
-			"<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#d9822b\"/>"
-			"<text x=\"%.1f\" y=\"%d\">%.1f</text>\n",
-			y + 15, row->exits, row->config, row->cpu, SVG_LEFT, y + 3, w,
-			SVG_BAR_H - 6, SVG_LEFT + w + 5, y + 15, v);
-	}
-	g_string_append(s, "</svg>\n");
+	svg_hbars(s, &y, "isolated vCPUs: exits per second", "#d9822b", iso, 1);
+	svg_end(s);
 	return g_string_free(s, FALSE);
 }
 
-bool nohz_report_write(const struct nohz_report *r, const char *json, const char *csv,
-		       const char *svg)
+int nohz_report_write(const struct nohz_report *r, const char *json, const char *csv,
+		      const char *svg)
 {
-	g_autofree char *j = json ? nohz_report_json(r) : NULL;
-	g_autofree char *c = csv ? nohz_report_csv(r) : NULL;
-	g_autofree char *v = svg ? nohz_report_svg(r) : NULL;
+	const char *path[] = { json, csv, svg };
+	char *text[] = { json ? nohz_report_json(r) : NULL, csv ? nohz_report_csv(r) : NULL,
+			 svg ? nohz_report_svg(r) : NULL };
 
-	return (!json || bench_save(json, j)) && (!csv || bench_save(csv, c)) &&
-	       (!svg || bench_save(svg, v));
+	return bench_save_all(path, text, G_N_ELEMENTS(path));
 }

@@ -100,9 +100,9 @@ static void phase_copy_stat(GHashTable *dst, GHashTable *delta, GHashTable *cali
 	g_autofree char *cname = g_strdup_printf("calibration_%s", name);
 
 	if (delta && g_hash_table_contains(delta, name))
-		bench_row_set_stat(dst, name, phase_get(delta, name));
+		bench_stats_set(dst, name, phase_get(delta, name));
 	if (calib && g_hash_table_contains(calib, name))
-		bench_row_set_stat(dst, cname, phase_get(calib, name));
+		bench_stats_set(dst, cname, phase_get(calib, name));
 }
 
 /* KVM's counters above, then tracefs' exits by reason where the run had them. */

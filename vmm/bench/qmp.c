@@ -180,19 +180,27 @@ void qmp_quit(struct qmp *q)
 	g_autoptr(JsonNode) r = qmp_execute(q, "quit", NULL, NULL);
 }
 
+/* qmp_execute() for a command whose "return" is an array. */
+static JsonNode *qmp_execute_array(struct qmp *q, const char *cmd, const char *args, GError **err)
+{
+	JsonNode *r = qmp_execute(q, cmd, args, err);
+
+	if (r && !JSON_NODE_HOLDS_ARRAY(r)) {
+		g_set_error(err, qmp_quark(), 5, "QMP %s: not an array", cmd);
+		g_clear_pointer(&r, json_node_unref);
+	}
+	return r;
+}
+
 /* qom-path -> cpu-index, from query-cpus-fast. */
 static GHashTable *qmp_cpu_map(struct qmp *q, GError **err)
 {
-	g_autoptr(JsonNode) r = qmp_execute(q, "query-cpus-fast", NULL, err);
+	g_autoptr(JsonNode) r = qmp_execute_array(q, "query-cpus-fast", NULL, err);
 	GHashTable *map;
 	JsonArray *a;
 
 	if (!r)
 		return NULL;
-	if (!JSON_NODE_HOLDS_ARRAY(r)) {
-		g_set_error(err, qmp_quark(), 5, "QMP query-cpus-fast: not an array");
-		return NULL;
-	}
 	a = json_node_get_array(r);
 	map = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (guint i = 0; i < json_array_get_length(a); i++) {
@@ -249,13 +257,9 @@ GPtrArray *qmp_vcpu_stats(struct qmp *q, GError **err)
 
 	if (!map)
 		return NULL;
-	r = qmp_execute(q, "query-stats", "{\"target\":\"vcpu\"}", err);
+	r = qmp_execute_array(q, "query-stats", "{\"target\":\"vcpu\"}", err);
 	if (!r)
 		return NULL;
-	if (!JSON_NODE_HOLDS_ARRAY(r)) {
-		g_set_error(err, qmp_quark(), 6, "QMP query-stats: not an array");
-		return NULL;
-	}
 	a = json_node_get_array(r);
 	out = g_ptr_array_new_with_free_func((GDestroyNotify)g_hash_table_unref);
 	g_ptr_array_set_size(out, qmp_max_index(map) + 1);
@@ -275,7 +279,7 @@ GPtrArray *qmp_vcpu_stats(struct qmp *q, GError **err)
 	}
 	for (guint i = 0; i < out->len; i++) {
 		if (!out->pdata[i]) {
-			g_set_error(err, qmp_quark(), 7, "QMP query-stats: no stats for vCPU %u",
+			g_set_error(err, qmp_quark(), 6, "QMP query-stats: no stats for vCPU %u",
 				    i);
 			g_ptr_array_unref(out);
 			return NULL;

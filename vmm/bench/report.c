@@ -1,14 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Report rows and their text forms: the terminal table, JSON (json-glib) and
- * CSV. The SVG chart is in svg.c. docs/measuring.md documents the JSON.
+ * Report rows and their text forms: the terminal table, JSON and CSV (through
+ * record.h). The SVG chart is in report_svg.c. docs/measuring.md documents
+ * the JSON.
  */
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
 #include "bench/report.h"
-#include "util/log.h"
+
+/* JSON members in this order; CSV columns the same, less the tables. */
+static const struct bench_field bench_row_fields[] = {
+	BENCH_FIELD(BENCH_STR, struct bench_row, vmm, "vmm"),
+	BENCH_FIELD(BENCH_STR, struct bench_row, method, "method"),
+	BENCH_FIELD(BENCH_STR, struct bench_row, scenario, "scenario"),
+	BENCH_FIELD(BENCH_U64, struct bench_row, kicks, "kicks"),
+	BENCH_FIELD(BENCH_U64, struct bench_row, lost, "lost"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, sender_exits_per_kick, "sender_exits_per_kick"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, receiver_exits_per_kick,
+		    "receiver_exits_per_kick"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, userspace_exits_per_kick,
+		    "userspace_exits_per_kick"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, sender_cycles_per_kick, "sender_cycles_per_kick"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_cycles, "roundtrip_cycles"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, kicks_per_second, "kicks_per_second"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, poller_cpu_seconds, "poller_cpu_seconds"),
+	BENCH_FIELD(BENCH_STATS, struct bench_row, sender_exit_reasons,
+		    "sender_exits_by_reason_per_kick"),
+	BENCH_FIELD(BENCH_STATS, struct bench_row, sender_stats, "sender_stats"),
+	BENCH_FIELD(BENCH_STATS, struct bench_row, receiver_stats, "receiver_stats"),
+	BENCH_FIELD(BENCH_BOOL, struct bench_row, partial, "partial"),
+	BENCH_FIELD(BENCH_TEXT, struct bench_row, note, "note"),
+	BENCH_FIELDS_END,
+};
+
+static const struct bench_field bench_boot_fields[] = {
+	BENCH_FIELD(BENCH_STR, struct bench_boot, vmm, "vmm"),
+	BENCH_FIELD(BENCH_NUM, struct bench_boot, seconds, "seconds"),
+	BENCH_FIELD(BENCH_TEXT, struct bench_boot, note, "note"),
+	BENCH_FIELDS_END,
+};
 
 struct bench_row *bench_row_new(const char *vmm, const char *method, const char *scenario)
 {
@@ -24,9 +55,9 @@ struct bench_row *bench_row_new(const char *vmm, const char *method, const char 
 	row->roundtrip_cycles = NAN;
 	row->kicks_per_second = NAN;
 	row->poller_cpu_seconds = NAN;
-	row->sender_stats = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	row->receiver_stats = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	row->sender_exit_reasons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	row->sender_stats = bench_stats_new();
+	row->receiver_stats = bench_stats_new();
+	row->sender_exit_reasons = bench_stats_new();
 	return row;
 }
 
@@ -44,11 +75,6 @@ void bench_row_free(struct bench_row *row)
 	g_free(row);
 }
 
-void bench_row_set_stat(GHashTable *stats, const char *name, double value)
-{
-	g_hash_table_insert(stats, g_strdup(name), g_memdup2(&value, sizeof(value)));
-}
-
 static void bench_boot_free(gpointer p)
 {
 	struct bench_boot *b = p;
@@ -60,18 +86,16 @@ static void bench_boot_free(gpointer p)
 
 void bench_report_init(struct bench_report *r)
 {
-	memset(r, 0, sizeof(*r));
+	*r = (struct bench_report){ 0 };
 	r->rows = g_ptr_array_new_with_free_func((GDestroyNotify)bench_row_free);
 	r->boot = g_ptr_array_new_with_free_func(bench_boot_free);
 }
 
 void bench_report_clear(struct bench_report *r)
 {
-	bench_host_clear(&r->host);
-	g_ptr_array_unref(r->rows);
-	g_ptr_array_unref(r->boot);
-	g_free(r->command);
-	memset(r, 0, sizeof(*r));
+	bench_head_clear(&r->head);
+	g_clear_pointer(&r->rows, g_ptr_array_unref);
+	g_clear_pointer(&r->boot, g_ptr_array_unref);
 }
 
 void bench_report_add_boot(struct bench_report *r, const char *vmm, double seconds,
@@ -85,23 +109,15 @@ void bench_report_add_boot(struct bench_report *r, const char *vmm, double secon
 	g_ptr_array_add(r->boot, b);
 }
 
-const char *bench_fmt_num(char *buf, size_t len, double v, int prec)
-{
-	if (isnan(v))
-		g_strlcpy(buf, "-", len);
-	else
-		g_snprintf(buf, len, "%.*f", prec, v);
-	return buf;
-}
-
 void bench_report_print(const struct bench_report *r, FILE *f)
 {
 	static const char *const fmt = "%-5s %-14s %-5s %9s %5s %9s %9s %9s %12s %12s %10s %9s%s\n";
+	const struct bench_host *h = &r->head.host;
 	char k[24], l[24], se[24], re[24], ue[24], sc[24], rt[24], kps[24], pc[24];
 
 	fprintf(f, "host: kvm=%s (timings %s), kernel %s, %s, %s apicv=%s ipiv=%s avic=%s\n",
-		r->host.kvm, r->host.timing, r->host.kernel, r->host.cpu_model, r->host.kvm_module,
-		r->host.apicv, r->host.ipiv, r->host.avic);
+		h->kvm, h->timing, h->kernel, h->cpu_model, h->kvm_module, h->apicv, h->ipiv,
+		h->avic);
 	fprintf(f, fmt, "vmm", "method", "scen", "kicks", "lost", "s-exit/k", "r-exit/k",
 		"u-exit/k", "s-cyc/kick", "rt-cycles", "kicks/s", "poller-s", "");
 	for (guint i = 0; i < r->rows->len; i++) {
@@ -126,184 +142,39 @@ void bench_report_print(const struct bench_report *r, FILE *f)
 		fprintf(f, "boot: %-5s %8s s%s%s\n", b->vmm, se, b->note ? "  " : "",
 			b->note ? b->note : "");
 	}
-	if (r->partial)
-		fprintf(f, "(partial report: the run was cut short)\n");
-}
-
-void bench_json_num(JsonBuilder *b, const char *name, double v)
-{
-	json_builder_set_member_name(b, name);
-	if (isnan(v))
-		json_builder_add_null_value(b);
-	else
-		json_builder_add_double_value(b, v);
-}
-
-void bench_json_str(JsonBuilder *b, const char *name, const char *v)
-{
-	json_builder_set_member_name(b, name);
-	if (v)
-		json_builder_add_string_value(b, v);
-	else
-		json_builder_add_null_value(b);
-}
-
-/* A name -> number table as an object with sorted keys (stable diffs). */
-void bench_json_table(JsonBuilder *b, const char *name, GHashTable *t)
-{
-	g_autofree gpointer *keys = g_hash_table_get_keys_as_array(t, NULL);
-	guint n = g_hash_table_size(t);
-
-	qsort(keys, n, sizeof(*keys), (int (*)(const void *, const void *))g_strcmp0);
-	json_builder_set_member_name(b, name);
-	json_builder_begin_object(b);
-	for (guint i = 0; i < n; i++)
-		bench_json_num(b, keys[i], *(double *)g_hash_table_lookup(t, keys[i]));
-	json_builder_end_object(b);
-}
-
-void bench_json_host(JsonBuilder *b, const struct bench_host *h)
-{
-	json_builder_set_member_name(b, "host");
-	json_builder_begin_object(b);
-	bench_json_str(b, "kvm", h->kvm);
-	bench_json_str(b, "timing", h->timing);
-	bench_json_str(b, "kernel", h->kernel);
-	bench_json_str(b, "cpu_model", h->cpu_model);
-	bench_json_num(b, "cpus", h->cpus);
-	bench_json_str(b, "kvm_module", h->kvm_module);
-	bench_json_str(b, "apicv", h->apicv);
-	bench_json_str(b, "ipiv", h->ipiv);
-	bench_json_str(b, "avic", h->avic);
-	json_builder_end_object(b);
-}
-
-static void json_row(JsonBuilder *b, const struct bench_row *row)
-{
-	json_builder_begin_object(b);
-	bench_json_str(b, "vmm", row->vmm);
-	bench_json_str(b, "method", row->method);
-	bench_json_str(b, "scenario", row->scenario);
-	json_builder_set_member_name(b, "kicks");
-	json_builder_add_int_value(b, row->kicks);
-	json_builder_set_member_name(b, "lost");
-	json_builder_add_int_value(b, row->lost);
-	bench_json_num(b, "sender_exits_per_kick", row->sender_exits_per_kick);
-	bench_json_num(b, "receiver_exits_per_kick", row->receiver_exits_per_kick);
-	bench_json_num(b, "userspace_exits_per_kick", row->userspace_exits_per_kick);
-	bench_json_num(b, "sender_cycles_per_kick", row->sender_cycles_per_kick);
-	bench_json_num(b, "roundtrip_cycles", row->roundtrip_cycles);
-	bench_json_num(b, "kicks_per_second", row->kicks_per_second);
-	bench_json_num(b, "poller_cpu_seconds", row->poller_cpu_seconds);
-	bench_json_table(b, "sender_exits_by_reason_per_kick", row->sender_exit_reasons);
-	bench_json_table(b, "sender_stats", row->sender_stats);
-	bench_json_table(b, "receiver_stats", row->receiver_stats);
-	json_builder_set_member_name(b, "partial");
-	json_builder_add_boolean_value(b, row->partial);
-	bench_json_str(b, "note", row->note);
-	json_builder_end_object(b);
+	bench_print_partial(f, &r->head);
 }
 
 char *bench_report_json(const struct bench_report *r)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
+	JsonBuilder *b = bench_json_begin("tool", "vipi bench", &r->head);
 
-	json_builder_begin_object(b);
-	bench_json_str(b, "tool", "vipi bench");
-	bench_json_str(b, "command", r->command);
-	json_builder_set_member_name(b, "partial");
-	json_builder_add_boolean_value(b, r->partial);
-	bench_json_host(b, &r->host);
-	json_builder_set_member_name(b, "results");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < r->rows->len; i++)
-		json_row(b, g_ptr_array_index(r->rows, i));
-	json_builder_end_array(b);
-	json_builder_set_member_name(b, "boot");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < r->boot->len; i++) {
-		const struct bench_boot *bt = g_ptr_array_index(r->boot, i);
-
-		json_builder_begin_object(b);
-		bench_json_str(b, "vmm", bt->vmm);
-		bench_json_num(b, "seconds", bt->seconds);
-		bench_json_str(b, "note", bt->note);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	json_generator_set_pretty(gen, TRUE);
-	return json_generator_to_data(gen, NULL);
+	bench_json_array(b, "results", r->rows, bench_row_fields);
+	bench_json_array(b, "boot", r->boot, bench_boot_fields);
+	return bench_json_end(b);
 }
 
-void bench_csv_num(GString *s, double v)
-{
-	if (!isnan(v))
-		g_string_append_printf(s, "%.6g", v);
-	g_string_append_c(s, ',');
-}
-
+/* Each row after the host's kvm, which says whether its timings mean anything. */
 char *bench_report_csv(const struct bench_report *r)
 {
-	GString *s = g_string_new(NULL);
+	GString *s = g_string_new("kvm,");
 
-	/* Names are our own identifiers (no commas); the note is quoted. */
-	g_string_append(s, "kvm,vmm,method,scenario,kicks,lost,sender_exits_per_kick,"
-			   "receiver_exits_per_kick,userspace_exits_per_kick,"
-			   "sender_cycles_per_kick,roundtrip_cycles,kicks_per_second,"
-			   "poller_cpu_seconds,partial,note\n");
+	bench_csv_head(s, bench_row_fields);
+	g_string_append_c(s, '\n');
 	for (guint i = 0; i < r->rows->len; i++) {
-		const struct bench_row *row = g_ptr_array_index(r->rows, i);
-		g_autofree char *note = g_strdup(row->note ? row->note : "");
-
-		g_strdelimit(note, "\"\n", '\'');
-		g_string_append_printf(
-			s, "%s,%s,%s,%s,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ",", r->host.kvm,
-			row->vmm, row->method, row->scenario, row->kicks, row->lost);
-		bench_csv_num(s, row->sender_exits_per_kick);
-		bench_csv_num(s, row->receiver_exits_per_kick);
-		bench_csv_num(s, row->userspace_exits_per_kick);
-		bench_csv_num(s, row->sender_cycles_per_kick);
-		bench_csv_num(s, row->roundtrip_cycles);
-		bench_csv_num(s, row->kicks_per_second);
-		bench_csv_num(s, row->poller_cpu_seconds);
-		g_string_append_printf(s, "%s,\"%s\"\n", row->partial ? "true" : "false", note);
+		g_string_append_printf(s, "%s,", r->head.host.kvm);
+		bench_csv_line(s, g_ptr_array_index(r->rows, i), bench_row_fields);
+		g_string_append_c(s, '\n');
 	}
 	return g_string_free(s, FALSE);
 }
 
-/* g_file_set_contents writes a temporary file and renames it over PATH. */
-bool bench_save(const char *path, const char *text)
+int bench_report_write(const struct bench_report *r, const char *json, const char *csv,
+		       const char *svg)
 {
-	g_autoptr(GError) err = NULL;
+	const char *path[] = { json, csv, svg };
+	char *text[] = { json ? bench_report_json(r) : NULL, csv ? bench_report_csv(r) : NULL,
+			 svg ? bench_report_svg(r) : NULL };
 
-	if (!g_file_set_contents_full(path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &err)) {
-		pr_err("bench: cannot write %s: %s", path, err->message);
-		return false;
-	}
-	return true;
-}
-
-bool bench_report_write(const struct bench_report *r, const char *json, const char *csv,
-			const char *svg)
-{
-	const char *paths[] = { json, csv, svg };
-	char *(*fmt[])(const struct bench_report *) = { bench_report_json, bench_report_csv,
-							bench_report_svg };
-
-	for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
-		g_autofree char *text = NULL;
-
-		if (!paths[i])
-			continue;
-		text = fmt[i](r);
-		if (!bench_save(paths[i], text))
-			return false;
-	}
-	return true;
+	return bench_save_all(path, text, G_N_ELEMENTS(path));
 }

@@ -1,20 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The bench report: one row per VMM x method x scenario, the boot suite's
- * wall times and the host record, written as an aligned table and as JSON,
- * CSV and SVG. Every file is written to a temporary name and renamed, so a
- * reader never sees half a report; a run cut short is marked "partial".
+ * The ipi and boot suites' report: one row per VMM x method x scenario, the
+ * boot suite's wall times and the head (record.h), written as an aligned
+ * table and as JSON, CSV and SVG. A run cut short is marked "partial".
  */
 #ifndef VIPI_BENCH_REPORT_H
 #define VIPI_BENCH_REPORT_H
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bench/host.h"
+#include "bench/record.h"
 
 /* Missing figures are NAN: JSON null, an empty CSV field, "-" in the table. */
 struct bench_row {
@@ -46,17 +44,15 @@ struct bench_boot {
 };
 
 struct bench_report {
-	struct bench_host host;
+	struct bench_head head;
 	GPtrArray *rows; /* struct bench_row * */
 	GPtrArray *boot; /* struct bench_boot * */
-	char *command;	 /* the command line that produced it */
-	bool partial;
 };
 
 struct bench_row *bench_row_new(const char *vmm, const char *method, const char *scenario);
 void bench_row_free(struct bench_row *row);
-void bench_row_set_stat(GHashTable *stats, const char *name, double value);
 
+/* An empty report; its head is for the caller to fill (bench_head_init()). */
 void bench_report_init(struct bench_report *r);
 void bench_report_clear(struct bench_report *r);
 void bench_report_add_boot(struct bench_report *r, const char *vmm, double seconds,
@@ -65,26 +61,13 @@ void bench_report_add_boot(struct bench_report *r, const char *vmm, double secon
 /* The aligned table, for a terminal. */
 void bench_report_print(const struct bench_report *r, FILE *f);
 
-/* Each returns the document; the _write forms save it atomically. */
+/* Each returns the document. */
 char *bench_report_json(const struct bench_report *r);
 char *bench_report_csv(const struct bench_report *r);
 char *bench_report_svg(const struct bench_report *r);
 
-/* Pieces the nohz suite's report shares (NAN numbers are JSON null). */
-void bench_json_num(JsonBuilder *b, const char *name, double v);
-void bench_json_str(JsonBuilder *b, const char *name, const char *v);
-/* A name -> double * table as an object with sorted keys (stable diffs). */
-void bench_json_table(JsonBuilder *b, const char *name, GHashTable *t);
-void bench_json_host(JsonBuilder *b, const struct bench_host *h);
-/* "%.*f" of V into BUF, or "-" for a missing (NAN) figure; returns BUF. */
-const char *bench_fmt_num(char *buf, size_t len, double v, int prec);
-/* V as a CSV field ("%.6g", empty when NAN) followed by a comma. */
-void bench_csv_num(GString *s, double v);
-/* Writes TEXT to PATH through a temporary file and a rename; one error line. */
-bool bench_save(const char *path, const char *text);
-
-/* Writes every non-NULL path; one error line and false on the first failure. */
-bool bench_report_write(const struct bench_report *r, const char *json, const char *csv,
-			const char *svg);
+/* Writes every non-NULL path: 0, or -errno after one error line on the first failure. */
+int bench_report_write(const struct bench_report *r, const char *json, const char *csv,
+		       const char *svg);
 
 #endif

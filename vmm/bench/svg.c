@@ -1,51 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/*
- * The report as a small SVG: two grouped bar charts, exits per kick and
- * cycles per kick, one group per VMM/method/scenario row. Written by hand
- * (a few rects and texts) so that it needs no plotting library.
- */
 #include <math.h>
+#include <stdarg.h>
 
-#include "bench/report.h"
+#include "bench/svg.h"
 
-#define SVG_GROUP_W 96	/* pixels per row group */
-#define SVG_PANEL_H 260 /* plot height of one panel */
-#define SVG_LEFT    70	/* room for the axis labels */
-#define SVG_TOP	    40
-#define SVG_LABEL_H 70 /* group labels under each panel */
-#define SVG_TICKS   4
+#define SVG_HBAR_LEFT	230 /* the bars start here, right of their labels */
+#define SVG_HBAR_PLOT_W 420 /* the longest bar */
 
-struct svg_series {
-	const char *name;
-	const char *colour;
-	size_t offset; /* of the double in struct bench_row */
-};
-
-struct svg_panel {
-	const char *title;
-	const struct svg_series *series;
-	size_t nr_series;
-};
-
-static const struct svg_series svg_exits[] = {
-	{ "sender", "#4e79a7", G_STRUCT_OFFSET(struct bench_row, sender_exits_per_kick) },
-	{ "receiver", "#f28e2b", G_STRUCT_OFFSET(struct bench_row, receiver_exits_per_kick) },
-	{ "userspace", "#e15759", G_STRUCT_OFFSET(struct bench_row, userspace_exits_per_kick) },
-};
-
-static const struct svg_series svg_cycles[] = {
-	{ "sender cycles/kick", "#59a14f",
-	  G_STRUCT_OFFSET(struct bench_row, sender_cycles_per_kick) },
-	{ "round trip cycles", "#b07aa1", G_STRUCT_OFFSET(struct bench_row, roundtrip_cycles) },
-};
-
-static double svg_value(const struct bench_row *row, const struct svg_series *s)
+void svg_begin(GString *s, double width, double height, int font_size)
 {
-	return G_STRUCT_MEMBER(double, row, s->offset);
+	g_string_append_printf(s,
+			       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+			       "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+			       "font-family=\"sans-serif\" font-size=\"%d\">\n"
+			       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+			       width, height, width, height, font_size);
 }
 
-/* A round axis maximum (1, 2 or 5 times a power of ten) at or above V. */
-static double svg_axis_max(double v)
+void svg_end(GString *s)
+{
+	g_string_append(s, "</svg>\n");
+}
+
+void svg_text(GString *s, double x, double y, const char *anchor, const char *extra,
+	      const char *text)
+{
+	g_autofree char *esc = g_markup_escape_text(text, -1);
+
+	g_string_append_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>%s</text>\n",
+			       x, y, anchor, extra ? extra : "", esc);
+}
+
+void svg_rect(GString *s, double x, double y, double w, double h, const char *fill,
+	      const char *title)
+{
+	g_autofree char *esc = title ? g_markup_escape_text(title, -1) : NULL;
+
+	g_string_append_printf(s,
+			       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+			       "fill=\"%s\"",
+			       x, y, w, h, fill);
+	if (esc)
+		g_string_append_printf(s, "><title>%s</title></rect>\n", esc);
+	else
+		g_string_append(s, "/>\n");
+}
+
+void svg_hline(GString *s, double x1, double x2, double y, const char *stroke)
+{
+	g_string_append_printf(s,
+			       "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			       "stroke=\"%s\"/>\n",
+			       x1, y, x2, y, stroke);
+}
+
+double svg_axis_max(double v)
 {
 	double p = 1;
 
@@ -65,118 +75,51 @@ static double svg_axis_max(double v)
 	return 10 * p;
 }
 
-static void svg_text(GString *s, double x, double y, const char *anchor, const char *extra,
-		     const char *text)
+static void svg_hbar_clear(gpointer p)
 {
-	g_autofree char *esc = g_markup_escape_text(text, -1);
-
-	g_string_append_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" %s>%s</text>\n",
-			       x, y, anchor, extra ? extra : "", esc);
+	g_free(((struct svg_hbar *)p)->label);
 }
 
-static double svg_panel_max(const struct bench_report *r, const struct svg_panel *p)
+GArray *svg_hbars_new(void)
+{
+	GArray *bars = g_array_new(FALSE, FALSE, sizeof(struct svg_hbar));
+
+	g_array_set_clear_func(bars, svg_hbar_clear);
+	return bars;
+}
+
+void svg_hbars_add(GArray *bars, double value, const char *fmt, ...)
+{
+	struct svg_hbar bar = { .value = value };
+	va_list ap;
+
+	va_start(ap, fmt);
+	bar.label = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_array_append_val(bars, bar);
+}
+
+static double svg_hbar_value(const struct svg_hbar *bar)
+{
+	return isnan(bar->value) ? 0 : MAX(0, bar->value);
+}
+
+void svg_hbars(GString *s, int *y, const char *title, const char *colour, GArray *bars, int prec)
 {
 	double max = 0;
 
-	for (guint i = 0; i < r->rows->len; i++)
-		for (size_t k = 0; k < p->nr_series; k++) {
-			double v = svg_value(g_ptr_array_index(r->rows, i), &p->series[k]);
+	for (guint i = 0; i < bars->len; i++)
+		max = MAX(max, svg_hbar_value(&g_array_index(bars, struct svg_hbar, i)));
+	svg_text(s, 10, *y, "start", NULL, title);
+	*y += 10;
+	for (guint i = 0; i < bars->len; i++, *y += SVG_HBAR_H) {
+		const struct svg_hbar *bar = &g_array_index(bars, struct svg_hbar, i);
+		double v = svg_hbar_value(bar), w = max > 0 ? v / max * SVG_HBAR_PLOT_W : 0;
+		char num[32];
 
-			if (!isnan(v) && v > max)
-				max = v;
-		}
-	return svg_axis_max(max);
-}
-
-static void svg_axes(GString *s, const struct svg_panel *p, double top, double width, double max)
-{
-	svg_text(s, SVG_LEFT, top - 10, "start", "font-weight=\"bold\"", p->title);
-	for (int t = 0; t <= SVG_TICKS; t++) {
-		double v = max * t / SVG_TICKS, y = top + SVG_PANEL_H - SVG_PANEL_H * t / SVG_TICKS;
-		char label[32];
-
-		g_snprintf(label, sizeof(label), "%g", v);
-		g_string_append_printf(s,
-				       "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-				       "stroke=\"#ddd\"/>\n",
-				       SVG_LEFT, y, SVG_LEFT + width, y);
-		svg_text(s, SVG_LEFT - 6, y + 4, "end", NULL, label);
+		g_snprintf(num, sizeof(num), "%.*f", prec, v);
+		svg_text(s, 10, *y + 15, "start", NULL, bar->label);
+		svg_rect(s, SVG_HBAR_LEFT, *y + 3, w, SVG_HBAR_H - 6, colour, NULL);
+		svg_text(s, SVG_HBAR_LEFT + w + 5, *y + 15, "start", NULL, num);
 	}
-}
-
-static void svg_legend(GString *s, const struct svg_panel *p, double x, double top)
-{
-	for (size_t k = 0; k < p->nr_series; k++) {
-		double y = top + 14 * k;
-
-		g_string_append_printf(s,
-				       "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" "
-				       "fill=\"%s\"/>\n",
-				       x, y, p->series[k].colour);
-		svg_text(s, x + 14, y + 9, "start", NULL, p->series[k].name);
-	}
-}
-
-static void svg_group(GString *s, const struct bench_row *row, const struct svg_panel *p, double x,
-		      double top, double max)
-{
-	double bar_w = (SVG_GROUP_W - 16.0) / p->nr_series, base = top + SVG_PANEL_H;
-	g_autofree char *label = g_strdup_printf("%s/%s", row->vmm, row->method);
-
-	for (size_t k = 0; k < p->nr_series; k++) {
-		double v = svg_value(row, &p->series[k]), bx = x + 8 + k * bar_w, h;
-
-		if (isnan(v)) {
-			svg_text(s, bx + bar_w / 2, base - 4, "middle", "font-size=\"8\"", "n/a");
-			continue;
-		}
-		h = SVG_PANEL_H * MIN(v / max, 1.0);
-		g_string_append_printf(s,
-				       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-				       "fill=\"%s\"><title>%s %s %s: %g</title></rect>\n",
-				       bx, base - h, bar_w - 1, h, p->series[k].colour, row->vmm,
-				       row->method, row->scenario, v);
-	}
-	svg_text(s, x + SVG_GROUP_W / 2.0, base + 14, "middle", NULL, label);
-	svg_text(s, x + SVG_GROUP_W / 2.0, base + 28, "middle", NULL, row->scenario);
-}
-
-static void svg_panel(GString *s, const struct bench_report *r, const struct svg_panel *p,
-		      double top, double width)
-{
-	double max = svg_panel_max(r, p);
-
-	svg_axes(s, p, top, width, max);
-	for (guint i = 0; i < r->rows->len; i++)
-		svg_group(s, g_ptr_array_index(r->rows, i), p, SVG_LEFT + i * SVG_GROUP_W, top,
-			  max);
-	svg_legend(s, p, SVG_LEFT + width + 10, top);
-}
-
-char *bench_report_svg(const struct bench_report *r)
-{
-	const struct svg_panel panels[] = {
-		{ "VM exits per kick", svg_exits, G_N_ELEMENTS(svg_exits) },
-		{ "TSC cycles per kick", svg_cycles, G_N_ELEMENTS(svg_cycles) },
-	};
-	double plot_w = MAX(1u, r->rows->len) * SVG_GROUP_W;
-	double panel_h = SVG_TOP + SVG_PANEL_H + SVG_LABEL_H;
-	double width = SVG_LEFT + plot_w + 150, height = panel_h * 2 + 40;
-	g_autofree char *caption = g_strdup_printf(
-		"vipi bench: kvm=%s (timings %s; exit counts exact)%s, %s", r->host.kvm,
-		r->host.timing, r->partial ? ", PARTIAL" : "", r->host.cpu_model);
-	GString *s = g_string_new(NULL);
-
-	g_string_append_printf(s,
-			       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-			       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-			       "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-			       "font-family=\"sans-serif\" font-size=\"11\">\n"
-			       "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-			       width, height, width, height);
-	svg_text(s, 10, 18, "start", "font-size=\"13\"", caption);
-	for (size_t i = 0; i < G_N_ELEMENTS(panels); i++)
-		svg_panel(s, r, &panels[i], 20 + SVG_TOP + i * panel_h, plot_w);
-	g_string_append(s, "</svg>\n");
-	return g_string_free(s, FALSE);
 }

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "bench/vrun.h"
-#include "config.h"
 #include "util/log.h"
 
 #define VRUN_POLL_US 100000
@@ -31,17 +30,6 @@ void vrun_clear(struct vrun *run)
 	g_clear_pointer(&run->stats, g_free);
 }
 
-char *vrun_script(const char *name)
-{
-	g_autofree char *path = g_build_filename(VIPI_SOURCE_DIR, "vmm/bench", name, NULL);
-	g_autoptr(GError) err = NULL;
-	char *text = NULL;
-
-	if (!g_file_get_contents(path, &text, NULL, &err))
-		pr_err("bench: %s", err->message);
-	return text;
-}
-
 char *vrun_self(void)
 {
 	char *self = g_file_read_link("/proc/self/exe", NULL);
@@ -49,26 +37,38 @@ char *vrun_self(void)
 	return self ? self : g_strdup("vipi");
 }
 
-bool vrun_spawn(struct vrun *run, char **argv)
+/* Opens PATH for the child's output: the fd, or -errno after one error line. */
+static int vrun_create(const struct vrun *run, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		fd = -errno;
+		pr_err("bench: %s: cannot create %s: %s", run->tag, path, g_strerror(-fd));
+	}
+	return fd;
+}
+
+int vrun_spawn(struct vrun *run, char **argv)
 {
 	g_autoptr(GError) err = NULL;
-	int out = open(run->out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int errfd = open(run->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	bool ok = out >= 0 && errfd >= 0;
+	int out = vrun_create(run, run->out), errfd, ret = 0;
 
-	if (!ok)
-		pr_err("bench: %s: cannot create %s: %s", run->tag, out < 0 ? run->out : run->err,
-		       g_strerror(errno));
-	else if (!g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-					 &run->pid, -1, out, errfd, &err)) {
-		pr_err("bench: %s: cannot start vipi run: %s", run->tag, err->message);
-		ok = false;
-	}
-	if (out >= 0)
+	if (out < 0)
+		return out;
+	errfd = vrun_create(run, run->err);
+	if (errfd < 0) {
 		close(out);
-	if (errfd >= 0)
-		close(errfd);
-	return ok;
+		return errfd;
+	}
+	if (!g_spawn_async_with_fds(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+				    &run->pid, -1, out, errfd, &err)) {
+		pr_err("bench: %s: cannot start vipi run: %s", run->tag, err->message);
+		ret = bench_errno(err);
+	}
+	close(out);
+	close(errfd);
+	return ret;
 }
 
 static bool vrun_is_progress(const struct vrun *run, const char *line)
@@ -128,6 +128,15 @@ void vrun_wait(struct vrun *run)
 bool vrun_ok(const struct vrun *run)
 {
 	return run->exited && WIFEXITED(run->status) && WEXITSTATUS(run->status) == 0;
+}
+
+char **vrun_lines(const char *path)
+{
+	g_autofree char *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return g_new0(char *, 1);
+	return g_strsplit(text, "\n", -1);
 }
 
 char *vrun_err_tail(const struct vrun *run)

@@ -11,7 +11,7 @@
 #include <glib.h>
 #include <stdbool.h>
 
-#include "bench/qemu.h"
+#include "bench/suite.h"
 
 struct vrun {
 	const struct bench_opts *o;
@@ -28,15 +28,16 @@ struct vrun {
 void vrun_init(struct vrun *run, const struct bench_opts *o, const char *tag,
 	       const char *const *progress);
 void vrun_clear(struct vrun *run);
-/* The text of vmm/bench/NAME (a guest script), or NULL after one error line. */
-char *vrun_script(const char *name);
 /* The bench's own binary, for `vipi run --lab=never ...`. */
 char *vrun_self(void);
-bool vrun_spawn(struct vrun *run, char **argv);
+/* Starts ARGV with its output in the files: 0 or -errno (after one error line). */
+int vrun_spawn(struct vrun *run, char **argv);
 /* Waits for it to end; on the stop flag or past the deadline, stops it. */
 void vrun_wait(struct vrun *run);
 /* True when it exited with status 0. */
 bool vrun_ok(const struct vrun *run);
+/* The lines of PATH, one of its output files; none when it cannot be read. */
+char **vrun_lines(const char *path);
 /* The last 300 bytes of its stderr, for one error line. */
 char *vrun_err_tail(const struct vrun *run);
 /* "LABEL" -> GPtrArray of per-vCPU GHashTable (name -> guint64 *). */

@@ -16,10 +16,9 @@
 
 #include "config.h"
 #include "bench/boot.h"
-#include "bench/qemu.h"
+#include "bench/ipi.h"
 #include "bench/report.h"
 #include "bench/nohz.h"
-#include "bench/vipi.h"
 #include "cli/cli.h"
 #include "kvm/exits.h"
 #include "lab/lab.h"
@@ -224,64 +223,70 @@ static void bench_rm_workdir(const char *dir)
 	rmdir(dir);
 }
 
-static bool bench_run(struct bench_plan *p, struct bench_report *r)
+/* The ipi and boot suites, each to its end: 0 or the first -errno. */
+static int bench_run(struct bench_plan *p, struct bench_report *r)
 {
-	bool ok = true;
+	int ret = 0, err;
 
 	if (p->ipi && g_strv_contains((const char *const *)p->vmms, "vipi"))
-		ok = vipi_bench_ipi(&p->o, r) && ok;
-	if (p->ipi && g_strv_contains((const char *const *)p->vmms, "qemu") && !bench_stop)
-		ok = qemu_bench_ipi(&p->o, r) && ok;
-	if (p->boot && !bench_stop)
-		ok = boot_bench(&p->o, p->vmms, r) && ok;
-	return ok;
+		ret = bench_ipi_vipi(&p->o, r);
+	if (p->ipi && g_strv_contains((const char *const *)p->vmms, "qemu") && !bench_stop) {
+		err = bench_ipi_qemu(&p->o, r);
+		ret = ret ?: err;
+	}
+	if (p->boot && !bench_stop) {
+		err = bench_boot(&p->o, p->vmms, r);
+		ret = ret ?: err;
+	}
+	return ret;
 }
 
-/* The ipi and boot suites: run, print, write. *WRITTEN: the files are whole. */
-static bool bench_ipi_boot(struct bench_plan *p, struct bench_args *a, const char *cmdline,
-			   bool *written)
+/*
+ * Runs the planned suite into its report (the nohz suite has its own), prints
+ * the table and writes the files: the suite's 0 or -errno; *WRITTEN: the
+ * writing's.
+ */
+static int bench_suite(struct bench_plan *p, struct bench_args *a, const char *cmdline,
+		       int *written)
 {
-	struct bench_report r;
-	bool ok;
+	struct bench_report ipi;
+	struct nohz_report nohz;
+	struct bench_head *head = p->nohz ? &nohz.head : &ipi.head;
+	int ret;
 
-	bench_report_init(&r);
-	bench_host_probe(&r.host, NULL);
-	r.command = g_strdup(cmdline);
-	ok = bench_run(p, &r);
-	r.partial = bench_stop || !ok;
-	bench_report_print(&r, stdout);
+	bench_report_init(&ipi);
+	nohz_report_init(&nohz);
+	bench_head_init(head, cmdline);
+	nohz.args = p->nohz_args;
+	ret = p->nohz ? bench_nohz(&p->o, &nohz) : bench_run(p, &ipi);
+	head->partial = bench_stop || ret;
+	if (p->nohz)
+		nohz_report_print(&nohz, stdout);
+	else
+		bench_report_print(&ipi, stdout);
 	fflush(stdout);
-	*written = bench_report_write(&r, a->json, a->csv, a->svg);
-	bench_report_clear(&r);
-	return ok;
+	*written = p->nohz ? nohz_report_write(&nohz, a->json, a->csv, a->svg)
+			   : bench_report_write(&ipi, a->json, a->csv, a->svg);
+	nohz_report_clear(&nohz);
+	bench_report_clear(&ipi);
+	return ret;
 }
 
-/* The nohz suite (its own rows and report: docs/measuring.md). */
-static bool bench_nohz(struct bench_plan *p, struct bench_args *a, const char *cmdline,
-		       bool *written)
+/* The exit status (util/status.h): the files first, then a signal, then the suite. */
+static int bench_status(int ret, int written)
 {
-	struct nohz_report r;
-	bool ok;
-
-	nohz_report_init(&r);
-	bench_host_probe(&r.host, NULL);
-	r.command = g_strdup(cmdline);
-	r.args = p->nohz_args;
-	ok = nohz_bench(&p->o, &r);
-	r.partial = bench_stop || !ok;
-	nohz_report_print(&r, stdout);
-	fflush(stdout);
-	*written = nohz_report_write(&r, a->json, a->csv, a->svg);
-	nohz_report_clear(&r);
-	return ok;
+	if (written)
+		return VIPI_EXIT_CANTCREAT;
+	if (bench_stop)
+		return bench_stop == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
+	return ret ? VIPI_EXIT_SOFTWARE : VIPI_OK;
 }
 
 static int bench_main(struct bench_plan *p, struct bench_args *a, const char *cmdline)
 {
 	struct sigaction sa = { .sa_handler = bench_on_signal }, old[2];
 	g_autofree char *workdir = g_dir_make_tmp("vipi-bench-XXXXXX", NULL);
-	int ret = VIPI_OK;
-	bool ok, written;
+	int ret, written;
 
 	if (!workdir) {
 		pr_err("bench: cannot create a work directory in %s", g_get_tmp_dir());
@@ -292,16 +297,8 @@ static int bench_main(struct bench_plan *p, struct bench_args *a, const char *cm
 	sigaction(SIGINT, &sa, &old[0]);
 	sigaction(SIGTERM, &sa, &old[1]);
 
-	if (p->nohz)
-		ok = bench_nohz(p, a, cmdline, &written);
-	else
-		ok = bench_ipi_boot(p, a, cmdline, &written);
-	if (!written)
-		ret = VIPI_EXIT_CANTCREAT;
-	else if (bench_stop)
-		ret = bench_stop == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
-	else if (!ok)
-		ret = VIPI_EXIT_SOFTWARE;
+	ret = bench_suite(p, a, cmdline, &written);
+	ret = bench_status(ret, written);
 	sigaction(SIGINT, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);
 	bench_rm_workdir(workdir);
