@@ -29,7 +29,7 @@
 #include <linux/smp.h>
 #include <linux/sysfs.h>
 
-#include "vipi.h"
+#include "vipi_api.h"
 
 #define STORM_MAX_SECONDS 3600
 #define STORM_DRAIN_MS 5000

@@ -59,7 +59,7 @@ char *bench_initramfs(const struct bench_opts *o, const char *name, const char *
 {
 	g_autofree char *out = g_build_filename(o->workdir, name, NULL);
 	g_autofree char *script = g_build_filename(VIPI_SOURCE_DIR, "vmm/bench", init, NULL);
-	g_autofree char *kit = g_build_filename(o->kit_dir, "guest.cpio.gz", NULL);
+	g_autofree char *kit = g_build_filename(o->kit_dir, "bench.cpio.gz", NULL);
 	g_autofree char *base = NULL, *text = NULL;
 	g_autoptr(GByteArray) a = NULL;
 	g_autoptr(GError) err = NULL;
