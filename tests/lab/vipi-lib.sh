@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Sourced by the vipi device's lab tests, after lib.sh.
 
-# The image these tests boot: the product's plus the bench's modules at
-# /lib/vipi/ (guest/meson.build).
-VIPI_INITRD=$VIPI_BUILD/guest/bench.cpio.gz
+# The image these tests boot: the product's plus the bench's and the test
+# modules at /lib/vipi/ (tests/modules/meson.build).
+VIPI_INITRD=$VIPI_BUILD/tests/modules/test.cpio.gz
 
 # vipi_guest NAME CPUS SCRIPT [RUN OPTION...]: runs SCRIPT (sh) in a `vipi run`
 # guest booted from $VIPI_INITRD; its stdout goes to $tmp/NAME.out, vipi's
