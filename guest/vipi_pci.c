@@ -153,8 +153,8 @@ static int vipi_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	pci_set_drvdata(pdev, vd);
 	rcu_assign_pointer(vipi_active, vd);
-	pci_info(pdev, "bound: %u slots, features %#x, takeover %s\n", vd->nr_slots,
-		 vd->features, vipi_took_over() ? "on" : "off");
+	pci_info(pdev, "bound: %u slots, features %#x, takeover %s\n", vd->nr_slots, vd->features,
+		 vipi_took_over() ? "on" : "off");
 	return 0;
 
 err_unmap:
@@ -184,7 +184,7 @@ static void vipi_remove(struct pci_dev *pdev)
 
 static const struct pci_device_id vipi_ids[] = {
 	{ PCI_DEVICE(VIPI_PCI_VENDOR_ID, VIPI_PCI_DEVICE_ID) },
-	{ }
+	{ /* end of table */ },
 };
 MODULE_DEVICE_TABLE(pci, vipi_ids);
 

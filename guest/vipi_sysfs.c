@@ -15,15 +15,20 @@
 
 static struct kobject *vipi_kobj;
 
-#define VIPI_COUNTER_ATTR(name)                                                   \
-	static ssize_t name##_show(struct kobject *kobj, struct kobj_attribute *attr, \
-				   char *buf)                                         \
-	{                                                                         \
-		struct vipi_stats sum;                                            \
-									  \
-		vipi_stats_sum(&sum);                                             \
-		return sysfs_emit(buf, "%lu\n", sum.name);                        \
-	}                                                                         \
+/* The counter at OFFSET in struct vipi_stats, summed over CPUs. */
+static ssize_t vipi_counter_emit(char *buf, size_t offset)
+{
+	struct vipi_stats sum;
+
+	vipi_stats_sum(&sum);
+	return sysfs_emit(buf, "%lu\n", *(unsigned long *)((char *)&sum + offset));
+}
+
+#define VIPI_COUNTER_ATTR(name)                                                                  \
+	static ssize_t name##_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf) \
+	{                                                                                        \
+		return vipi_counter_emit(buf, offsetof(struct vipi_stats, name));                \
+	}                                                                                        \
 	static struct kobj_attribute name##_attr = __ATTR_RO(name)
 
 VIPI_COUNTER_ATTR(kicks);
@@ -83,8 +88,17 @@ static ssize_t phase_store(struct kobject *kobj, struct kobj_attribute *attr, co
 static struct kobj_attribute phase_attr = __ATTR_WO(phase);
 
 static struct attribute *vipi_attrs[] = {
-	&kicks_attr.attr, &coalesced_attr.attr, &doorbells_attr.attr, &fallbacks_attr.attr,
-	&bound_attr.attr, &takeover_attr.attr,	&poller_attr.attr,    &phase_attr.attr,
+	/* counters */
+	&kicks_attr.attr,
+	&coalesced_attr.attr,
+	&doorbells_attr.attr,
+	&fallbacks_attr.attr,
+	/* state */
+	&bound_attr.attr,
+	&takeover_attr.attr,
+	&poller_attr.attr,
+	/* control */
+	&phase_attr.attr,
 	NULL,
 };
 

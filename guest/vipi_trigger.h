@@ -56,12 +56,12 @@ static inline ssize_t vipi_trigger_show(struct kobject *kobj, struct kobj_attrib
 }
 
 /* A trigger VAR: the file NAME (mode 0644) running RUN. */
-#define DEFINE_VIPI_TRIGGER(var, name, fn)                                                 \
-	static struct vipi_trigger var = {                                                 \
-		.attr = __ATTR(name, 0644, vipi_trigger_show, vipi_trigger_store),         \
-		.lock = __MUTEX_INITIALIZER(var.lock),                                     \
-		.run = fn,                                                                 \
-		.result = "none\n",                                                        \
+#define DEFINE_VIPI_TRIGGER(var, name, fn)                                         \
+	static struct vipi_trigger var = {                                         \
+		.attr = __ATTR(name, 0644, vipi_trigger_show, vipi_trigger_store), \
+		.lock = __MUTEX_INITIALIZER(var.lock),                             \
+		.run = fn,                                                         \
+		.result = "none\n",                                                \
 	}
 
 /* A request of SECONDS: BUF is a decimal number in 1..MAX. */

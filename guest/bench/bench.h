@@ -10,11 +10,11 @@
 
 /* How a kick travels, for the microbenchmark. */
 enum kick_mode {
-	KICK_MODE_VIPI,		/* the device, adaptive doorbell */
-	KICK_MODE_DOORBELL,	/* the device, ringing every time */
-	KICK_MODE_NATIVE,	/* the saved smp_ops path: an x2APIC ICR write */
-	KICK_MODE_PV,		/* KVM_HC_SEND_IPI hypercall */
-	KICK_MODE_AUTO,		/* kick_cpu_async(): the device, else native */
+	KICK_MODE_VIPI,	    /* the device, adaptive doorbell */
+	KICK_MODE_DOORBELL, /* the device, ringing every time */
+	KICK_MODE_NATIVE,   /* the saved smp_ops path: an x2APIC ICR write */
+	KICK_MODE_PV,	    /* KVM_HC_SEND_IPI hypercall */
+	KICK_MODE_AUTO,	    /* kick_cpu_async(): the device, else native */
 };
 
 /* MODE's name ("vipi", "doorbell", ...). */

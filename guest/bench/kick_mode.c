@@ -19,8 +19,10 @@
 #include "bench.h"
 
 static const char *const kick_mode_names[] = {
+	/* through the device */
 	[KICK_MODE_VIPI] = "vipi",
 	[KICK_MODE_DOORBELL] = "doorbell",
+	/* around it */
 	[KICK_MODE_NATIVE] = "native",
 	[KICK_MODE_PV] = "pv",
 	[KICK_MODE_AUTO] = "auto",

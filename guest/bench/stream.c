@@ -68,7 +68,11 @@ static unsigned int stream_call_count(unsigned int cpu)
 	return READ_ONCE(per_cpu(irq_stat, cpu).irq_call_count);
 }
 
-enum stream_rt { STREAM_RT_DONE, STREAM_RT_LATE, STREAM_RT_LOST };
+enum stream_rt {
+	STREAM_RT_DONE,
+	STREAM_RT_LATE,
+	STREAM_RT_LOST
+};
 
 /*
  * One round trip. Past STREAM_RT_TIMEOUT_NS it is late (left out of the
@@ -176,16 +180,16 @@ static struct task_struct *stream_spawn(int (*fn)(void *), struct stream *s, uns
 
 static void stream_format(const struct stream *s, char *result, size_t size)
 {
-	scnprintf(result, size,
-		  "mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d roundtrip_late=%lu\n",
-		  kick_mode_name(s->mode), s->idle ? "idle" : "busy", s->src, s->dst, s->n,
-		  s->sent, s->n - s->sent + s->rt_lost, s->ns, s->cycles,
-		  s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered,
-		  s->after.coalesced - s->before.coalesced,
-		  s->after.doorbells - s->before.doorbells,
-		  s->after.fallbacks - s->before.fallbacks, s->rt_done, s->rt_lost,
-		  s->rt_done ? div64_u64(s->rt_cycles, s->rt_done) : 0, s->label, s->marked,
-		  s->rt_late);
+	scnprintf(
+		result, size,
+		"mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d roundtrip_late=%lu\n",
+		kick_mode_name(s->mode), s->idle ? "idle" : "busy", s->src, s->dst, s->n, s->sent,
+		s->n - s->sent + s->rt_lost, s->ns, s->cycles,
+		s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered,
+		s->after.coalesced - s->before.coalesced, s->after.doorbells - s->before.doorbells,
+		s->after.fallbacks - s->before.fallbacks, s->rt_done, s->rt_lost,
+		s->rt_done ? div64_u64(s->rt_cycles, s->rt_done) : 0, s->label, s->marked,
+		s->rt_late);
 }
 
 static int stream_run(struct stream *s, char *result, size_t size)

@@ -165,10 +165,11 @@ static int hostile_run(unsigned int seconds, char *result, size_t size)
 		cond_resched();
 	}
 	status = inl(h.port + VIPI_REG_CTRL);
-	scnprintf(result, size,
-		  "seconds=%u reg_writes=%llu reg_reads=%llu mbox_bits=%llu mbox_words=%llu skipped_disable=%llu device_errors=%u status=%#x\n",
-		  seconds, h.reg_writes, h.reg_reads, h.mbox_bits, h.mbox_words, h.skipped,
-		  inl(h.port + VIPI_REG_ERRORS) - errors0, status);
+	scnprintf(
+		result, size,
+		"seconds=%u reg_writes=%llu reg_reads=%llu mbox_bits=%llu mbox_words=%llu skipped_disable=%llu device_errors=%u status=%#x\n",
+		seconds, h.reg_writes, h.reg_reads, h.mbox_bits, h.mbox_words, h.skipped,
+		inl(h.port + VIPI_REG_ERRORS) - errors0, status);
 	memunmap(h.mb);
 out_put:
 	pci_dev_put(pdev);
@@ -202,5 +203,6 @@ static void __exit hostile_exit(void)
 
 module_init(hostile_init);
 module_exit(hostile_exit);
-MODULE_DESCRIPTION("vipi: a hostile guest for the VMM's device (random register and mailbox writes)");
+MODULE_DESCRIPTION(
+	"vipi: a hostile guest for the VMM's device (random register and mailbox writes)");
 MODULE_LICENSE("GPL");

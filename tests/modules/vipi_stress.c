@@ -170,7 +170,8 @@ static int storm_run(unsigned int seconds, char *result, size_t size)
 
 	st->deadline = jiffies + seconds * HZ;
 	for_each_online_cpu(cpu) {
-		struct task_struct *w = kthread_create_on_cpu(storm_worker, st, cpu, "vipi_storm/%u");
+		struct task_struct *w =
+			kthread_create_on_cpu(storm_worker, st, cpu, "vipi_storm/%u");
 
 		if (IS_ERR(w)) {
 			ret = PTR_ERR(w);
@@ -196,13 +197,14 @@ static int storm_run(unsigned int seconds, char *result, size_t size)
 	lost = storm_pending(st) + atomic_long_read(&st->sync_issued) -
 	       atomic_long_read(&st->sync_done);
 
-	scnprintf(result, size,
-		  "seconds=%u cpus=%u async_issued=%ld async_done=%ld sync_issued=%ld sync_done=%ld kicks=%ld busy_skips=%ld errors=%ld max_sync_us=%lld lost=%ld\n",
-		  seconds, started, atomic_long_read(&st->async_issued),
-		  atomic_long_read(&st->async_done), atomic_long_read(&st->sync_issued),
-		  atomic_long_read(&st->sync_done), atomic_long_read(&st->kicks),
-		  atomic_long_read(&st->async_busy), atomic_long_read(&st->errors),
-		  div_s64(atomic64_read(&st->max_sync_ns), 1000), lost);
+	scnprintf(
+		result, size,
+		"seconds=%u cpus=%u async_issued=%ld async_done=%ld sync_issued=%ld sync_done=%ld kicks=%ld busy_skips=%ld errors=%ld max_sync_us=%lld lost=%ld\n",
+		seconds, started, atomic_long_read(&st->async_issued),
+		atomic_long_read(&st->async_done), atomic_long_read(&st->sync_issued),
+		atomic_long_read(&st->sync_done), atomic_long_read(&st->kicks),
+		atomic_long_read(&st->async_busy), atomic_long_read(&st->errors),
+		div_s64(atomic64_read(&st->max_sync_ns), 1000), lost);
 	pr_info("storm: %s", result);
 	if (lost) {
 		/* Leak the csds that never ran: freeing them under a CPU would be worse. */
