@@ -1,45 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * vipi guest module: what its files share. The ABI with the VMM is in
- * <vipi/abi.h>; this header is private to the module.
+ * vipi.ko: what its files share. The ABI with the VMM is in <vipi/abi.h>;
+ * what the module exports to others is in vipi_api.h.
  */
 #ifndef _VIPI_H
 #define _VIPI_H
 
+#include <linux/atomic.h>
+#include <linux/pci.h>
 #include <linux/percpu.h>
-#include <linux/kobject.h>
+#include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <vipi/abi.h>
 
-/* Run a void interrupt on CPU: its call-function-single vector (0xfb). */
-void kick_cpu_async(int cpu);
+#include "vipi_api.h"
 
-/* How a kick travels, for the microbenchmark. */
-enum vipi_mode {
-	VIPI_MODE_VIPI,		/* the device, adaptive doorbell */
-	VIPI_MODE_DOORBELL,	/* the device, ringing every time */
-	VIPI_MODE_NATIVE,	/* the saved smp_ops path: an x2APIC ICR write */
-	VIPI_MODE_PV,		/* KVM_HC_SEND_IPI hypercall */
-	VIPI_MODE_AUTO,		/* kick_cpu_async(): the device, else native */
+/* The guest's driver state for one bound device. */
+struct vipi_drv {
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	struct vipi_mbox *mbox;
+	size_t mbox_size;
+	u32 nr_slots;
+	u32 features;
 };
 
-struct vipi_stats {
-	unsigned long kicks;
-	unsigned long coalesced;
-	unsigned long doorbells;
-	unsigned long fallbacks;
-};
-
+/* vipi_post.c: the mailbox transport */
 DECLARE_PER_CPU(struct vipi_stats, vipi_stats);
+/* The bound device, or NULL: the kick path reads it under RCU. */
+extern struct vipi_drv __rcu *vipi_active;
+atomic_t *vipi_pending(struct vipi_drv *vd, u32 slot);
 
-void vipi_stats_sum(struct vipi_stats *sum);
-/* Sends one call-function-single kick to CPU by MODE; false if MODE is unavailable. */
-bool vipi_kick_mode(int cpu, enum vipi_mode mode);
-bool vipi_mode_available(enum vipi_mode mode);
-/* Asks the VMM to snapshot KVM's per-vCPU stats under LABEL; false without a device. */
-bool vipi_phase_mark(u32 label);
+/* vipi_smp.c: the smp_ops takeover */
+void vipi_takeover(void);
+void vipi_giveback(void);
+bool vipi_took_over(void);
+/* Sends each class of CLASSES to CPU natively (preemption disabled). */
+void vipi_send_native(int cpu, u32 classes);
 
-int vipi_bench_init(struct kobject *parent);
-void vipi_bench_exit(void);
+/* vipi_pci.c: the PCI driver */
+int vipi_pci_register(void);
+void vipi_pci_unregister(void);
+
+/* vipi_sysfs.c: /sys/kernel/vipi */
+int vipi_sysfs_init(void);
+void vipi_sysfs_exit(void);
 
 #endif

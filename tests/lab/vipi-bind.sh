@@ -6,6 +6,7 @@
 . "$(dirname "$0")/vipi-lib.sh"
 
 script="$VIPI_LOAD
+$VIPI_LOAD_BENCH
 for d in /sys/bus/pci/devices/*; do
 	echo \"pci=\$(basename \$d):\$(cat \$d/vendor):\$(cat \$d/device):\$(basename \$(readlink \$d/driver) 2>/dev/null)\"
 done
@@ -30,6 +31,7 @@ expect_eq "invalid requests" "$(field invalid "$tmp/on.err")" 0
 expect_cmp "injections" "$(field injected "$tmp/on.err")" -gt 0
 
 script="$VIPI_LOAD
+$VIPI_LOAD_BENCH
 echo \"bound=\$(cut -d' ' -f1 /sys/kernel/vipi/bound)\"
 echo 1000 0 1 vipi > /sys/kernel/vipi/stream 2>/dev/null && echo vipi-mode-worked
 echo 1000 0 1 auto 0 busy 100 > /sys/kernel/vipi/stream || exit 92

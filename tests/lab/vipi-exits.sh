@@ -9,6 +9,7 @@
 phase=$(dirname "$0")/vipi-phase.py
 
 awake="$VIPI_LOAD
+$VIPI_LOAD_BENCH
 echo 100000 0 1 vipi 100 busy 100 > /sys/kernel/vipi/stream || exit 92
 cat /sys/kernel/vipi/stream"
 # A 1 s spin window (the maximum): the poller stays awake through the stream.
@@ -25,6 +26,7 @@ expect_eq "userspace exits during the stream" "$(field userspace_exits "$tmp/awa
 expect_eq "userspace doorbells" "$(field userspace_doorbells "$tmp/awake.m")" 0
 
 modes="$VIPI_LOAD
+$VIPI_LOAD_BENCH
 echo 1 > /sys/module/vipi/parameters/force_doorbell
 echo 20000 0 1 doorbell 200 busy 100 > /sys/kernel/vipi/stream || exit 92
 cat /sys/kernel/vipi/stream

@@ -1,13 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Sourced by the vipi device's lab tests, after lib.sh.
 
+# The image these tests boot: the product's plus the bench's and the test
+# modules at /lib/vipi/ (tests/modules/meson.build).
+VIPI_INITRD=$VIPI_BUILD/tests/modules/test.cpio.gz
+
 # vipi_guest NAME CPUS SCRIPT [RUN OPTION...]: runs SCRIPT (sh) in a `vipi run`
-# guest; its stdout goes to $tmp/NAME.out, vipi's stderr to $tmp/NAME.err,
-# both are shown, and the guest's exit status is returned.
+# guest booted from $VIPI_INITRD; its stdout goes to $tmp/NAME.out, vipi's
+# stderr to $tmp/NAME.err, both are shown, and the guest's exit status is
+# returned.
 vipi_guest() {
 	name=$1 cpus=$2 script=$3
 	shift 3
-	"$VIPI" run --cpus "$cpus" --timeout 500 "$@" -- sh -c "$script" \
+	"$VIPI" run --cpus "$cpus" --timeout 500 --initrd "$VIPI_INITRD" "$@" -- sh -c "$script" \
 		>"$tmp/$name.out" 2>"$tmp/$name.err"
 	rc=$?
 	sed "s/^/[$name] /" "$tmp/$name.out"
@@ -28,4 +33,6 @@ expect_cmp() {
 
 # The guest's side: load the module(s), fail loudly otherwise.
 VIPI_LOAD='insmod /lib/vipi/vipi.ko || exit 90'
+# The stream microbenchmark (/sys/kernel/vipi/stream), on top of vipi.ko.
+VIPI_LOAD_BENCH='insmod /lib/vipi/vipi_bench.ko || exit 90'
 VIPI_LOAD_STRESS='insmod /lib/vipi/vipi_stress.ko || exit 91'

@@ -6,7 +6,8 @@
 
 kit=$VIPI_BUILD/guest
 sh "$VIPI_SRC/guest/kit/mkinitramfs.sh" "$tmp/q.cpio.gz" "$kit" \
-	"$VIPI_SRC/tests/lab/vipi-qemu-init.sh" "$kit/vipi.ko" "$kit/vipi_stress.ko" ||
+	"$VIPI_SRC/tests/lab/vipi-qemu-init.sh" "$kit/vipi.ko" "$kit/bench/vipi_bench.ko" \
+	"$VIPI_BUILD/tests/modules/vipi_stress.ko" ||
 	fail "cannot build the initramfs"
 "$VIPI" lab --cpus 3 -- qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 512M \
 	-kernel "$kit/vmlinuz" -initrd "$tmp/q.cpio.gz" \

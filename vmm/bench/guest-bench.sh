@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # /init of the QEMU baseline's guest (vipi bench, vmm/bench/qemu.c). Loads
-# the vipi module (it falls back to the native and PV paths without the
-# device), then for each method and scenario on the kernel command line
-# (vipi_bench.kicks=N vipi_bench.roundtrips=R vipi_bench.methods=a,b
-# vipi_bench.scenarios=c,d) runs
-# the module's stream microbench between two phase marks.
+# vipi.ko (it falls back to the native and PV paths without the device)
+# and the bench's vipi_bench.ko, then for each method and scenario on the
+# kernel command line (vipi_bench.kicks=N vipi_bench.roundtrips=R
+# vipi_bench.methods=a,b vipi_bench.scenarios=c,d) runs the stream
+# microbench between two phase marks.
 #
 # Phase handshake on /dev/ttyS1 (a socket chardev the host reads):
 #   guest: "MARK begin|end METHOD SCENARIO"   host: snapshot via QMP, "ACK"
@@ -44,6 +44,7 @@ mark() {
 }
 
 insmod /lib/vipi/vipi.ko 2>/dev/null || say "SKIP all all insmod vipi.ko failed"
+insmod /lib/vipi/vipi_bench.ko 2>/dev/null || say "SKIP all all insmod vipi_bench.ko failed"
 say "TSC_MHZ $(grep -m1 'cpu MHz' /proc/cpuinfo | sed 's/.*: //')"
 say "NCPU $(grep -c ^processor /proc/cpuinfo)"
 

@@ -2,11 +2,12 @@
 #
 # The guest command of the bench's vipi rows (vmm/bench/vipi.c), run by the
 # kit's /init under `vipi run` as: sh -c "$(this file)" vipi-bench KICKS
-# "METHODS" "SCENARIOS" ROUNDTRIPS. Loads the vipi module, then for each method and
-# scenario runs the module's stream with a phase label: the module itself
-# marks LABEL just before the kicks and LABEL+1 just after, through the
-# device, so KVM's counters are snapshotted around exactly the N kicks
-# with no handshake of ours in between.
+# "METHODS" "SCENARIOS" ROUNDTRIPS. Loads vipi.ko and the bench's
+# vipi_bench.ko, then for each method and scenario runs the stream with a
+# phase label: the module itself marks LABEL just before the kicks and
+# LABEL+1 just after, through the device, so KVM's counters are
+# snapshotted around exactly the N kicks with no handshake of ours in
+# between.
 #
 # Prints, on stdout (the host reads it):
 #   RESULT METHOD SCENARIO <the module's result line, label= included>
@@ -15,6 +16,7 @@
 kicks=$1 methods=$2 scenarios=$3 roundtrips=$4
 
 insmod /lib/vipi/vipi.ko || { echo "SKIP all all insmod vipi.ko failed"; exit 90; }
+insmod /lib/vipi/vipi_bench.ko || { echo "SKIP all all insmod vipi_bench.ko failed"; exit 90; }
 
 # The module's names for the bench's methods.
 mode_of() {

@@ -7,8 +7,8 @@
 #include "util/log.h"
 
 /*
- * The kit's guest initramfs (busybox, the vipi modules at /lib/vipi/) with
- * a second, uncompressed archive appended whose /init replaces the kit's:
+ * The kit's bench initramfs (busybox, vipi.ko and the bench modules at
+ * /lib/vipi/: guest/meson.build) with a second, uncompressed archive appended whose /init replaces the kit's:
  * the kernel unpacks both in order, the later file winning. Building it
  * this way costs no busybox links or cpio runs, which are slow in the lab.
  */
@@ -16,7 +16,7 @@ int bench_initramfs(const struct bench_opts *o, const char *name, const char *in
 {
 	g_autofree char *out = g_build_filename(o->workdir, name, NULL);
 	g_autofree char *script = g_build_filename(VIPI_SOURCE_DIR, "vmm/bench", init, NULL);
-	g_autofree char *kit = g_build_filename(o->kit_dir, "guest.cpio.gz", NULL);
+	g_autofree char *kit = g_build_filename(o->kit_dir, "bench.cpio.gz", NULL);
 	g_autofree char *base = NULL, *text = NULL;
 	g_autoptr(GByteArray) a = NULL;
 	g_autoptr(GError) err = NULL;

@@ -45,7 +45,7 @@ static char **ipi_vipi_argv(const struct vrun *run, const char *script)
 	ARG("%s", self);
 	ARG("run"), ARG("--lab=never");
 	ARG("--kernel"), ARG("%s/vmlinuz", o->kit_dir);
-	ARG("--initrd"), ARG("%s/guest.cpio.gz", o->kit_dir);
+	ARG("--initrd"), ARG("%s/bench.cpio.gz", o->kit_dir);
 	ARG("--cpus"), ARG("%u", BENCH_VCPUS);
 	ARG("--mem"), ARG("%u", BENCH_GUEST_MIB);
 	ARG("--stats"), ARG("%s", run->stats);

@@ -241,7 +241,7 @@ static char **nohz_argv(const struct vrun *run, const char *script, const char *
 #define ARG(...) g_ptr_array_add(v, g_strdup_printf(__VA_ARGS__))
 	ARG("%s", self), ARG("run"), ARG("--lab=never");
 	ARG("--kernel"), ARG("%s/vmlinuz", run->o->kit_dir);
-	ARG("--initrd"), ARG("%s/guest.cpio.gz", run->o->kit_dir);
+	ARG("--initrd"), ARG("%s/bench.cpio.gz", run->o->kit_dir);
 	ARG("--cpus"), ARG("%u", NOHZ_VCPUS);
 	ARG("--mem"), ARG("%u", NOHZ_GUEST_MIB);
 	ARG("--stats"), ARG("%s", run->stats);

@@ -23,13 +23,13 @@
 #include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/pci.h>
 #include <linux/random.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/sysfs.h>
 #include <vipi/abi.h>
+
+#include "vipi_trigger.h"
 
 #define HOSTILE_MAX_SECONDS 3600
 
@@ -40,8 +40,6 @@ struct hostile {
 	u64 reg_writes, reg_reads, mbox_bits, mbox_words, skipped;
 };
 
-static DEFINE_MUTEX(hostile_lock);
-static char hostile_result[320] = "none\n";
 static struct kobject *hostile_kobj;
 
 static void hostile_read(struct hostile *h, unsigned int off, u32 r)
@@ -126,7 +124,7 @@ static void hostile_mbox(struct hostile *h)
 	h->mbox_words++;
 }
 
-static int hostile_run(unsigned int seconds)
+static int hostile_run(unsigned int seconds, char *result, size_t size)
 {
 	struct hostile h = { 0 };
 	struct pci_dev *pdev;
@@ -167,61 +165,35 @@ static int hostile_run(unsigned int seconds)
 		cond_resched();
 	}
 	status = inl(h.port + VIPI_REG_CTRL);
-	scnprintf(hostile_result, sizeof(hostile_result),
-		  "seconds=%u reg_writes=%llu reg_reads=%llu mbox_bits=%llu mbox_words=%llu skipped_disable=%llu device_errors=%u status=%#x\n",
-		  seconds, h.reg_writes, h.reg_reads, h.mbox_bits, h.mbox_words, h.skipped,
-		  inl(h.port + VIPI_REG_ERRORS) - errors0, status);
+	scnprintf(
+		result, size,
+		"seconds=%u reg_writes=%llu reg_reads=%llu mbox_bits=%llu mbox_words=%llu skipped_disable=%llu device_errors=%u status=%#x\n",
+		seconds, h.reg_writes, h.reg_reads, h.mbox_bits, h.mbox_words, h.skipped,
+		inl(h.port + VIPI_REG_ERRORS) - errors0, status);
 	memunmap(h.mb);
 out_put:
 	pci_dev_put(pdev);
 	return ret;
 }
 
-static ssize_t run_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
-			 size_t count)
+/* The trigger's request: SECONDS of hostile writes. */
+static int hostile_request(const char *buf, char *result, size_t size)
 {
 	unsigned int seconds;
 	int ret;
 
-	ret = kstrtouint(buf, 10, &seconds);
+	ret = vipi_trigger_seconds(buf, HOSTILE_MAX_SECONDS, &seconds);
 	if (ret)
 		return ret;
-	if (!seconds || seconds > HOSTILE_MAX_SECONDS)
-		return -EINVAL;
-	if (mutex_lock_interruptible(&hostile_lock))
-		return -EINTR;
-	ret = hostile_run(seconds);
-	mutex_unlock(&hostile_lock);
-	return ret ? ret : count;
+	return hostile_run(seconds, result, size);
 }
 
-static ssize_t run_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	ssize_t n;
-
-	mutex_lock(&hostile_lock);
-	n = sysfs_emit(buf, "%s", hostile_result);
-	mutex_unlock(&hostile_lock);
-	return n;
-}
-
-static struct kobj_attribute run_attr = __ATTR_RW(run);
+DEFINE_VIPI_TRIGGER(hostile_trigger, run, hostile_request);
 
 static int __init hostile_init(void)
 {
-	int ret;
-
-	hostile_kobj = kobject_create_and_add("vipi_hostile", kernel_kobj);
-	if (!hostile_kobj)
-		return -ENOMEM;
-	ret = sysfs_create_file(hostile_kobj, &run_attr.attr);
-	if (ret)
-		goto err_put;
-	return 0;
-
-err_put:
-	kobject_put(hostile_kobj);
-	return ret;
+	hostile_kobj = vipi_trigger_dir("vipi_hostile", &hostile_trigger);
+	return PTR_ERR_OR_ZERO(hostile_kobj);
 }
 
 static void __exit hostile_exit(void)
@@ -231,5 +203,6 @@ static void __exit hostile_exit(void)
 
 module_init(hostile_init);
 module_exit(hostile_exit);
-MODULE_DESCRIPTION("vipi: a hostile guest for the VMM's device (random register and mailbox writes)");
+MODULE_DESCRIPTION(
+	"vipi: a hostile guest for the VMM's device (random register and mailbox writes)");
 MODULE_LICENSE("GPL");

@@ -23,13 +23,12 @@
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#include <linux/sysfs.h>
 
-#include "vipi.h"
+#include "vipi_api.h"
+#include "vipi_trigger.h"
 
 #define STORM_MAX_SECONDS 3600
 #define STORM_DRAIN_MS 5000
@@ -53,8 +52,6 @@ struct storm {
 	atomic64_t max_sync_ns;
 };
 
-static DEFINE_MUTEX(storm_lock);
-static char storm_result[384] = "none\n";
 static struct kobject *storm_kobj;
 
 static void storm_async_fn(void *info)
@@ -149,7 +146,7 @@ static long storm_pending(struct storm *st)
 	return atomic_long_read(&st->async_issued) - atomic_long_read(&st->async_done);
 }
 
-static int storm_run(unsigned int seconds)
+static int storm_run(unsigned int seconds, char *result, size_t size)
 {
 	unsigned int cpu, started = 0;
 	struct storm *st;
@@ -173,7 +170,8 @@ static int storm_run(unsigned int seconds)
 
 	st->deadline = jiffies + seconds * HZ;
 	for_each_online_cpu(cpu) {
-		struct task_struct *w = kthread_create_on_cpu(storm_worker, st, cpu, "vipi_storm/%u");
+		struct task_struct *w =
+			kthread_create_on_cpu(storm_worker, st, cpu, "vipi_storm/%u");
 
 		if (IS_ERR(w)) {
 			ret = PTR_ERR(w);
@@ -199,14 +197,15 @@ static int storm_run(unsigned int seconds)
 	lost = storm_pending(st) + atomic_long_read(&st->sync_issued) -
 	       atomic_long_read(&st->sync_done);
 
-	scnprintf(storm_result, sizeof(storm_result),
-		  "seconds=%u cpus=%u async_issued=%ld async_done=%ld sync_issued=%ld sync_done=%ld kicks=%ld busy_skips=%ld errors=%ld max_sync_us=%lld lost=%ld\n",
-		  seconds, started, atomic_long_read(&st->async_issued),
-		  atomic_long_read(&st->async_done), atomic_long_read(&st->sync_issued),
-		  atomic_long_read(&st->sync_done), atomic_long_read(&st->kicks),
-		  atomic_long_read(&st->async_busy), atomic_long_read(&st->errors),
-		  div_s64(atomic64_read(&st->max_sync_ns), 1000), lost);
-	pr_info("storm: %s", storm_result);
+	scnprintf(
+		result, size,
+		"seconds=%u cpus=%u async_issued=%ld async_done=%ld sync_issued=%ld sync_done=%ld kicks=%ld busy_skips=%ld errors=%ld max_sync_us=%lld lost=%ld\n",
+		seconds, started, atomic_long_read(&st->async_issued),
+		atomic_long_read(&st->async_done), atomic_long_read(&st->sync_issued),
+		atomic_long_read(&st->sync_done), atomic_long_read(&st->kicks),
+		atomic_long_read(&st->async_busy), atomic_long_read(&st->errors),
+		div_s64(atomic64_read(&st->max_sync_ns), 1000), lost);
+	pr_info("storm: %s", result);
 	if (lost) {
 		/* Leak the csds that never ran: freeing them under a CPU would be worse. */
 		pr_err("storm: %ld lost IPIs\n", lost);
@@ -219,46 +218,24 @@ out_free:
 	return ret;
 }
 
-static ssize_t storm_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
-			   size_t len)
+/* The trigger's request: SECONDS of storm. */
+static int storm_request(const char *buf, char *result, size_t size)
 {
 	unsigned int seconds;
 	int ret;
 
-	ret = kstrtouint(buf, 0, &seconds);
+	ret = vipi_trigger_seconds(buf, STORM_MAX_SECONDS, &seconds);
 	if (ret)
 		return ret;
-	if (!seconds || seconds > STORM_MAX_SECONDS)
-		return -EINVAL;
-	mutex_lock(&storm_lock);
-	ret = storm_run(seconds);
-	mutex_unlock(&storm_lock);
-	return ret ? ret : len;
+	return storm_run(seconds, result, size);
 }
 
-static ssize_t storm_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
-{
-	ssize_t n;
-
-	mutex_lock(&storm_lock);
-	n = sysfs_emit(buf, "%s", storm_result);
-	mutex_unlock(&storm_lock);
-	return n;
-}
-
-static struct kobj_attribute storm_attr = __ATTR_RW(storm);
+DEFINE_VIPI_TRIGGER(storm_trigger, storm, storm_request);
 
 static int __init storm_init(void)
 {
-	int ret;
-
-	storm_kobj = kobject_create_and_add("vipi_stress", kernel_kobj);
-	if (!storm_kobj)
-		return -ENOMEM;
-	ret = sysfs_create_file(storm_kobj, &storm_attr.attr);
-	if (ret)
-		kobject_put(storm_kobj);
-	return ret;
+	storm_kobj = vipi_trigger_dir("vipi_stress", &storm_trigger);
+	return PTR_ERR_OR_ZERO(storm_kobj);
 }
 
 static void __exit storm_exit(void)

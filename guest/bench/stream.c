@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vipi_bench: a streaming microbenchmark. N call-function-single kicks from
+ * CPU SRC to CPU DST by one of the kick modes (kick_mode.c: vipi, doorbell,
+ * native, pv, auto), then round trips by the same mode. Driven through
+ * sysfs, in vipi.ko's directory:
+ *
+ *   echo "N SRC DST MODE [LABEL [busy|idle [RT]]]" > /sys/kernel/vipi/stream
+ *   cat /sys/kernel/vipi/stream
+ *
+ * busy (the default): DST spins in a kernel thread; idle: DST is left idle
+ * (halted). With LABEL != 0 the sender asks the VMM for phase marks LABEL
+ * and LABEL + 1 around the stream only, so that the host reads KVM's
+ * per-vCPU exits over exactly the N kicks.
+ *
+ * RT round trips (default min(N, 1000)) follow the stream, outside the
+ * marks, in the manner of kvm-unit-tests' vmexit ipi: the sender notes
+ * DST's count of call-function-single interrupts, kicks, and spins until
+ * the count moves; only SRC's TSC is read. A round trip that sees its
+ * interrupt only after STREAM_RT_TIMEOUT_NS is late (roundtrip_late, not in
+ * the mean); one that sees none within STREAM_RT_LOST_NS counts as lost.
+ * Another IPI to DST can end a round trip early; nothing can make a lost
+ * one look delivered.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <asm/hardirq.h>
+#include <asm/msr.h>
+
+#include "vipi_api.h"
+#include "vipi_trigger.h"
+#include "bench.h"
+
+#define STREAM_MAX_KICKS 100000000UL
+#define STREAM_RT_MAX 1000UL
+#define STREAM_RT_TIMEOUT_NS (100 * NSEC_PER_MSEC)
+#define STREAM_RT_LOST_NS (5 * NSEC_PER_SEC)
+
+struct stream {
+	unsigned long n, rt;
+	unsigned int src, dst;
+	enum kick_mode mode;
+	u32 label;
+	bool idle;
+
+	bool target_running;
+	unsigned long sent;
+	u64 cycles, ns;
+	bool marked;
+	unsigned int delivered;
+	struct vipi_stats before, after; /* over the stream, not the round trips */
+	unsigned long rt_done, rt_late, rt_lost;
+	u64 rt_cycles;
+	struct completion done;
+};
+
+static unsigned int stream_call_count(unsigned int cpu)
+{
+	return READ_ONCE(per_cpu(irq_stat, cpu).irq_call_count);
+}
+
+enum stream_rt {
+	STREAM_RT_DONE,
+	STREAM_RT_LATE,
+	STREAM_RT_LOST
+};
+
+/*
+ * One round trip. Past STREAM_RT_TIMEOUT_NS it is late (left out of the
+ * mean: on a contended or emulated host a vCPU or the poller can be
+ * descheduled that long); only an interrupt that never comes within
+ * STREAM_RT_LOST_NS counts as lost.
+ */
+static enum stream_rt stream_round_trip(struct stream *s, u64 *cycles)
+{
+	unsigned int c0 = stream_call_count(s->dst);
+	u64 t0 = rdtsc_ordered(), start = ktime_get_ns(), now;
+
+	if (!kick_mode_send(s->dst, s->mode))
+		return STREAM_RT_LOST;
+	while (stream_call_count(s->dst) == c0) {
+		if (ktime_get_ns() - start > STREAM_RT_LOST_NS)
+			return STREAM_RT_LOST;
+		cpu_relax();
+	}
+	now = ktime_get_ns();
+	if (now - start > STREAM_RT_TIMEOUT_NS)
+		return STREAM_RT_LATE;
+	*cycles += rdtsc_ordered() - t0;
+	return STREAM_RT_DONE;
+}
+
+static void stream_round_trips(struct stream *s)
+{
+	unsigned long i;
+
+	for (i = 0; i < s->rt; i++) {
+		switch (stream_round_trip(s, &s->rt_cycles)) {
+		case STREAM_RT_DONE:
+			s->rt_done++;
+			break;
+		case STREAM_RT_LATE:
+			s->rt_late++;
+			break;
+		case STREAM_RT_LOST:
+			s->rt_lost++;
+			break;
+		}
+		if (!(i & 63))
+			cond_resched();
+	}
+}
+
+static int stream_target(void *arg)
+{
+	struct stream *s = arg;
+
+	WRITE_ONCE(s->target_running, true);
+	while (!kthread_should_stop()) {
+		cpu_relax();
+		cond_resched();
+	}
+	return 0;
+}
+
+static int stream_sender(void *arg)
+{
+	struct stream *s = arg;
+	unsigned int irq0;
+	unsigned long i;
+	u64 t0, t1;
+
+	vipi_stats_sum(&s->before);
+	irq0 = stream_call_count(s->dst);
+	s->marked = s->label && vipi_phase_mark(s->label);
+	s->ns = ktime_get_ns();
+	t0 = rdtsc_ordered();
+	for (i = 0; i < s->n; i++) {
+		if (!kick_mode_send(s->dst, s->mode))
+			break;
+		if (!(i & 1023))
+			cond_resched();
+	}
+	t1 = rdtsc_ordered();
+	s->ns = ktime_get_ns() - s->ns;
+	if (s->marked)
+		vipi_phase_mark(s->label + 1);
+	s->sent = i;
+	s->cycles = t1 - t0;
+	/* Let the last injections land before counting them. */
+	msleep(20);
+	s->delivered = stream_call_count(s->dst) - irq0;
+	vipi_stats_sum(&s->after);
+	stream_round_trips(s);
+	complete(&s->done);
+	return 0;
+}
+
+static struct task_struct *stream_spawn(int (*fn)(void *), struct stream *s, unsigned int cpu,
+					const char *what)
+{
+	struct task_struct *t;
+
+	t = kthread_create_on_cpu(fn, s, cpu, what);
+	if (IS_ERR(t))
+		return t;
+	get_task_struct(t);
+	wake_up_process(t);
+	return t;
+}
+
+static void stream_format(const struct stream *s, char *result, size_t size)
+{
+	scnprintf(
+		result, size,
+		"mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d roundtrip_late=%lu\n",
+		kick_mode_name(s->mode), s->idle ? "idle" : "busy", s->src, s->dst, s->n, s->sent,
+		s->n - s->sent + s->rt_lost, s->ns, s->cycles,
+		s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered,
+		s->after.coalesced - s->before.coalesced, s->after.doorbells - s->before.doorbells,
+		s->after.fallbacks - s->before.fallbacks, s->rt_done, s->rt_lost,
+		s->rt_done ? div64_u64(s->rt_cycles, s->rt_done) : 0, s->label, s->marked,
+		s->rt_late);
+}
+
+static int stream_run(struct stream *s, char *result, size_t size)
+{
+	struct task_struct *target = NULL, *sender;
+	int ret = 0, waited;
+
+	init_completion(&s->done);
+	if (!s->idle) {
+		target = stream_spawn(stream_target, s, s->dst, "vipi_busy/%u");
+		if (IS_ERR(target))
+			return PTR_ERR(target);
+		for (waited = 0; !READ_ONCE(s->target_running) && waited < 1000; waited++)
+			usleep_range(1000, 2000);
+	}
+
+	sender = stream_spawn(stream_sender, s, s->src, "vipi_send/%u");
+	if (IS_ERR(sender)) {
+		ret = PTR_ERR(sender);
+		goto out_target;
+	}
+	wait_for_completion(&s->done);
+	kthread_stop(sender);
+	put_task_struct(sender);
+
+	stream_format(s, result, size);
+	if (s->sent != s->n)
+		ret = -EIO;
+out_target:
+	if (target) {
+		kthread_stop(target);
+		put_task_struct(target);
+	}
+	return ret;
+}
+
+static int stream_parse(const char *buf, struct stream *s)
+{
+	char mode[16], scenario[8] = "busy";
+	int n;
+
+	s->label = 0;
+	s->rt = ULONG_MAX;
+	n = sscanf(buf, "%lu %u %u %15s %u %7s %lu", &s->n, &s->src, &s->dst, mode, &s->label,
+		   scenario, &s->rt);
+	if (n < 4 || !s->n || s->n > STREAM_MAX_KICKS)
+		return -EINVAL;
+	if (s->rt == ULONG_MAX)
+		s->rt = min(s->n, STREAM_RT_MAX);
+	else if (s->rt > STREAM_MAX_KICKS)
+		return -EINVAL;
+	if (!strcmp(scenario, "idle"))
+		s->idle = true;
+	else if (strcmp(scenario, "busy"))
+		return -EINVAL;
+	if (s->src >= nr_cpu_ids || s->dst >= nr_cpu_ids || s->src == s->dst ||
+	    !cpu_online(s->src) || !cpu_online(s->dst))
+		return -EINVAL;
+	return kick_mode_parse(mode, &s->mode);
+}
+
+/* The trigger's request: parse BUF, run the stream, format its result. */
+static int stream_request(const char *buf, char *result, size_t size)
+{
+	struct stream *s;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	ret = stream_parse(buf, s);
+	if (!ret)
+		ret = stream_run(s, result, size);
+	kfree(s);
+	return ret;
+}
+
+DEFINE_VIPI_TRIGGER(stream_trigger, stream, stream_request);
+
+static ssize_t scenarios_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "busy idle\n");
+}
+
+static struct kobj_attribute scenarios_attr = __ATTR_RO(scenarios);
+
+static struct attribute *stream_attrs[] = {
+	&stream_trigger.attr.attr,
+	&scenarios_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group stream_group = {
+	.attrs = stream_attrs,
+};
+
+static int __init stream_init(void)
+{
+	return sysfs_create_group(vipi_sysfs_kobj(), &stream_group);
+}
+
+static void __exit stream_exit(void)
+{
+	sysfs_remove_group(vipi_sysfs_kobj(), &stream_group);
+}
+
+module_init(stream_init);
+module_exit(stream_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("vipi: the stream microbenchmark and round trips of vipi bench");
