@@ -8,9 +8,9 @@
 
 /*
  * The kit's bench initramfs (busybox, vipi.ko and the bench modules at
- * /lib/vipi/: guest/meson.build) with a second, uncompressed archive appended whose /init replaces the kit's:
- * the kernel unpacks both in order, the later file winning. Building it
- * this way costs no busybox links or cpio runs, which are slow in the lab.
+ * /lib/vipi/: guest/meson.build) with a second, uncompressed archive appended whose /init replaces
+ * the kit's: the kernel unpacks both in order, the later file winning. Building it this way costs
+ * no busybox links or cpio runs, which are slow in the lab.
  */
 int bench_initramfs(const struct bench_opts *o, const char *name, const char *init, char **path)
 {
