@@ -21,15 +21,6 @@
 #include "devices/vipi.h"
 #include "util/log.h"
 
-/*
- * The device's phase lines are an interface of vmm/devices/vipi.h, which
- * declares their prefix. Until that lands here (issue 11, the VMM core's
- * part), the same definition; to be removed at the merge.
- */
-#ifndef VIPI_PHASE_LINE_PREFIX
-#define VIPI_PHASE_LINE_PREFIX "vipi-dev phase "
-#endif
-
 /* Every userspace exit is counted by vipi itself, from its log, not by KVM. */
 static const char *const ipi_vipi_no_stats[] = { NULL };
 

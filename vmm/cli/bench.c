@@ -23,7 +23,7 @@
 #include "kvm/exits.h"
 #include "lab/lab.h"
 #include "util/log.h"
-#include "util/status.h"
+#include "cli/status.h"
 
 /* Room for a 2-vCPU guest, a spinning poller and the VMM's own threads. */
 #define BENCH_LAB_CPUS		 4
@@ -86,36 +86,33 @@ static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
 	g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
 	char **cmd;
 	GOptionEntry entries[] = {
-		{ "json", 0, 0, G_OPTION_ARG_FILENAME, &a->json, "write the report as JSON", "F" },
-		{ "no-trace-exits", 0, 0, G_OPTION_ARG_NONE, &a->no_trace_exits,
-		  "ipi suite: no exits by reason from tracefs (they cost a hash update per exit)",
-		  NULL },
-		{ "csv", 0, 0, G_OPTION_ARG_FILENAME, &a->csv, "write the rows as CSV", "F" },
-		{ "svg", 0, 0, G_OPTION_ARG_FILENAME, &a->svg, "write a chart", "F" },
-		{ "kicks", 0, 0, G_OPTION_ARG_STRING, &a->kicks, "kicks per phase (20000)", "N" },
-		{ "roundtrips", 0, 0, G_OPTION_ARG_STRING, &a->roundtrips,
-		  "round trips after each phase (the lesser of kicks and 1000)", "N" },
-		{ "methods", 0, 0, G_OPTION_ARG_STRING, &a->methods,
-		  "native,kvm-pv,vipi-doorbell,vipi (all)", "LIST" },
-		{ "scenarios", 0, 0, G_OPTION_ARG_STRING, &a->scenarios, "busy,idle (both)",
-		  "LIST" },
-		{ "vmm", 0, 0, G_OPTION_ARG_STRING, &a->vmm, "vipi,qemu (both)", "LIST" },
-		{ "suite", 0, 0, G_OPTION_ARG_STRING, &a->suite, "ipi, boot, all (default) or nohz",
-		  "S" },
-		{ "seconds", 0, 0, G_OPTION_ARG_STRING, &a->seconds, "nohz: window length (4)",
-		  "S" },
-		{ "rate", 0, 0, G_OPTION_ARG_STRING, &a->rate,
-		  "nohz: events per second per isolated vCPU (300)", "N" },
-		{ "disable-exits", 0, 0, G_OPTION_ARG_STRING, &a->disable_exits,
-		  "nohz: the exits of the 'exits disabled' configuration (hlt; none: skip it)",
-		  "LIST" },
-		{ "halt-poll-ns", 0, 0, G_OPTION_ARG_STRING, &a->halt_poll_ns,
-		  "nohz: KVM's halt-polling window for its guests", "NS" },
-		{ "lab", 0, 0, G_OPTION_ARG_STRING, &a->lab, "auto, never or always (auto)",
-		  "MODE" },
-		{ "timeout", 0, 0, G_OPTION_ARG_STRING, &a->timeout,
-		  "give up on one guest after S seconds (600)", "S" },
-		{ NULL }
+		CLI_OPT_FILE("json", &a->json, "write the report as JSON", "F"),
+		CLI_OPT_FLAG("no-trace-exits", &a->no_trace_exits,
+			     "ipi suite: no exits by reason from tracefs (they cost a hash update "
+			     "per exit)"),
+		CLI_OPT_FILE("csv", &a->csv, "write the rows as CSV", "F"),
+		CLI_OPT_FILE("svg", &a->svg, "write a chart", "F"),
+		CLI_OPT_STRING("kicks", &a->kicks, "kicks per phase (20000)", "N"),
+		CLI_OPT_STRING("roundtrips", &a->roundtrips,
+			       "round trips after each phase (the lesser of kicks and 1000)", "N"),
+		CLI_OPT_STRING("methods", &a->methods, "native,kvm-pv,vipi-doorbell,vipi (all)",
+			       "LIST"),
+		CLI_OPT_STRING("scenarios", &a->scenarios, "busy,idle (both)", "LIST"),
+		CLI_OPT_STRING("vmm", &a->vmm, "vipi,qemu (both)", "LIST"),
+		CLI_OPT_STRING("suite", &a->suite, "ipi, boot, all (default) or nohz", "S"),
+		CLI_OPT_STRING("seconds", &a->seconds, "nohz: window length (4)", "S"),
+		CLI_OPT_STRING("rate", &a->rate, "nohz: events per second per isolated vCPU (300)",
+			       "N"),
+		CLI_OPT_STRING("disable-exits", &a->disable_exits,
+			       "nohz: the exits of the 'exits disabled' configuration (hlt; none: "
+			       "skip it)",
+			       "LIST"),
+		CLI_OPT_STRING("halt-poll-ns", &a->halt_poll_ns,
+			       "nohz: KVM's halt-polling window for its guests", "NS"),
+		CLI_OPT_STRING("lab", &a->lab, "auto, never or always (auto)", "MODE"),
+		CLI_OPT_STRING("timeout", &a->timeout, "give up on one guest after S seconds (600)",
+			       "S"),
+		CLI_OPT_END
 	};
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
@@ -143,8 +140,7 @@ struct bench_plan {
 static bool bench_plan_nohz(struct bench_args *a, struct bench_plan *p)
 {
 	struct nohz_args *n = &p->nohz_args;
-	unsigned int ns;
-	uint32_t mask;
+	struct exits_config exits;
 
 	n->seconds = NOHZ_DEFAULT_SECONDS;
 	n->rate = NOHZ_DEFAULT_RATE;
@@ -154,12 +150,8 @@ static bool bench_plan_nohz(struct bench_args *a, struct bench_plan *p)
 		return false;
 	if (a->rate && !cli_uint("--rate", a->rate, 1, 100000, &n->rate))
 		return false;
-	if (!exits_parse(n->disable_exits, &mask))
-		return false;
-	if (a->halt_poll_ns &&
-	    !cli_uint("--halt-poll-ns", a->halt_poll_ns, 0, EXITS_HALT_POLL_MAX, &ns))
-		return false;
-	return true;
+	/* Checked here; each configuration's `vipi run` applies them. */
+	return cli_exits(n->disable_exits, a->halt_poll_ns, &exits);
 }
 
 static bool bench_plan(struct bench_args *a, struct bench_plan *p)
@@ -272,7 +264,7 @@ static int bench_suite(struct bench_plan *p, struct bench_args *a, const char *c
 	return ret;
 }
 
-/* The exit status (util/status.h): the files first, then a signal, then the suite. */
+/* The exit status (cli/status.h): the files first, then a signal, then the suite. */
 static int bench_status(int ret, int written)
 {
 	if (written)
@@ -332,7 +324,7 @@ int cmd_bench(int argc, char **argv)
 		cfg.mem_mib = BENCH_LAB_MIB;
 		/* SIGINT/SIGTERM reach the bench inside, which writes a partial report. */
 		cfg.signal_grace_s = BENCH_SIGNAL_GRACE_S;
-		ret = lab_reexec(&cfg, "bench", orig_argc, orig_argv);
+		ret = cli_lab_reexec(&cfg, "bench", orig_argc, orig_argv);
 		goto out;
 	}
 	ret = bench_main(&p, &a, cmdline);

@@ -78,7 +78,5 @@ int cli_place(enum lab_mode mode, bool *in_lab, char **why);
  */
 int cli_lab_run(const struct lab_config *cfg, char *const argv[]);
 int cli_lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char **argv);
-/* cli_lab_reexec() under its old name, for vmm/cli/bench.c until it calls that. */
-int lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char **argv);
 
 #endif

@@ -74,11 +74,6 @@ int cli_lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, c
 	return cli_lab_run(cfg, (char *const *)a->pdata);
 }
 
-int lab_reexec(const struct lab_config *cfg, const char *subcmd, int argc, char **argv)
-{
-	return cli_lab_reexec(cfg, subcmd, argc, argv);
-}
-
 /* A host whose /dev/kvm runs PC guests: the command runs here, as it is. */
 static int cli_lab_here(char *const argv[])
 {
