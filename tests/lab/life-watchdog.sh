@@ -16,7 +16,11 @@ fi
 kit=${VIPI_KIT:-$VIPI_BUILD/guest}
 mkdir "$tmp/kit"
 cp "$kit/vmlinuz" "$tmp/kit/vmlinuz"
-ln -s "$(realpath "$kit/guest.cpio.gz")" "$tmp/kit/guest.cpio.gz"
+# The product image for vipi run, the bench image (vipi.ko and the bench
+# modules) for vipi bench.
+for img in guest.cpio.gz bench.cpio.gz; do
+	ln -s "$(realpath "$kit/$img")" "$tmp/kit/$img"
+done
 setup=$(od -An -tu1 -j 497 -N1 "$tmp/kit/vmlinuz" | tr -d ' ')
 [ "$setup" = 0 ] && setup=4
 # The protected-mode kernel starts at (setup_sects + 1) * 512; its 64-bit entry 0x200 in.
