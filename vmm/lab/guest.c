@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,31 @@ static G_NORETURN void guest_exec(char **argv, char **env, const char *cwd, int 
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+/*
+ * The job runs on every CPU but CPU 0 (lab.c gives the machine one more).
+ * QEMU's TCG (7.2 and 10.0) clears IGNNE on FXRSTOR/XRSTOR with an unlocked
+ * read-modify-write of the *first* CPU's hflags2 (cpu_clear_ignne(), called
+ * from any vCPU thread). When CPU 0 runs a nested guest, its own updates of
+ * hflags2 at VMRUN, #VMEXIT, CLGI and STGI race with that write and can be
+ * lost: a lost NPT bit makes the L2 guest triple-fault, a lost GIF leaves
+ * CPU 0 deaf to interrupts and the machine hangs. Kept off CPU 0, KVM never
+ * enters a guest there, and CPU 0's hflags2 no longer changes while a job
+ * runs (docs/lab.md, "A lab machine that dies").
+ */
+static void guest_off_cpu0(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+
+	if (n < 2)
+		return;
+	CPU_ZERO(&set);
+	for (long cpu = 1; cpu < n && cpu < CPU_SETSIZE; cpu++)
+		CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		pr_warn("lab: cannot keep the job off CPU 0: %s", strerror(errno));
+}
+
 /* The signal the host passed on (JOBDIR/signal), 0 while there is none. */
 static int guest_signal(const char *dir)
 {
@@ -141,6 +167,7 @@ int lab_guest_run(const char *dir, int *wstatus)
 	}
 	/* A vipi in the job keeps its guests here (lab_place()). */
 	env = g_environ_setenv(env, LAB_MACHINE_ENV, "1", TRUE);
+	guest_off_cpu0();
 	child = fork();
 	if (child == 0)
 		guest_exec(argv, env, cwd, out, err);

@@ -129,7 +129,8 @@ static char **lab_qemu_argv(const struct lab_config *cfg, const struct lab_job *
 	ARG("-accel"), ARG("tcg,thread=multi");
 	/* TCG's "max" model advertises SVM and NPT: nested KVM with kvm-amd. */
 	ARG("-cpu"), ARG("max");
-	ARG("-smp"), ARG("%u", cfg->cpus);
+	/* CPU 0 is the machine's own; the job gets the others (guest_off_cpu0()). */
+	ARG("-smp"), ARG("%u", cfg->cpus + 1);
 	ARG("-m"), ARG("%u", cfg->mem_mib);
 	ARG("-nodefaults"), ARG("-no-user-config"), ARG("-display"), ARG("none");
 	ARG("-no-reboot");
