@@ -26,6 +26,16 @@ MODULE_PARM_DESC(force_doorbell, "Ring the doorbell on every kick (benchmarks)")
 static struct smp_ops vipi_native;
 static bool vipi_owns_smp_ops;
 
+/*
+ * Since 6.3 <linux/smp.h> defines smp_send_reschedule(cpu) as a macro (it
+ * traces the IPI), which would expand inside vipi_native.smp_send_reschedule(
+ * too: the parentheses around the member stop that on every kernel.
+ */
+static void vipi_native_reschedule(int cpu)
+{
+	(vipi_native.smp_send_reschedule)(cpu);
+}
+
 static void vipi_send_call_func_single(int cpu)
 {
 	if (vipi_post(cpu, VIPI_CLASS_CALL_FUNC_SINGLE, READ_ONCE(force_doorbell)))
@@ -39,7 +49,7 @@ static void vipi_send_reschedule(int cpu)
 	if (vipi_post(cpu, VIPI_CLASS_RESCHEDULE, READ_ONCE(force_doorbell)))
 		return;
 	this_cpu_inc(vipi_stats.fallbacks);
-	vipi_native.smp_send_reschedule(cpu);
+	vipi_native_reschedule(cpu);
 }
 
 static void vipi_send_call_func(const struct cpumask *mask)
@@ -80,7 +90,7 @@ void vipi_send_native(int cpu, u32 classes)
 	if (classes & VIPI_CLASS_CALL_FUNC_SINGLE)
 		vipi_native.send_call_func_single_ipi(cpu);
 	if (classes & VIPI_CLASS_RESCHEDULE)
-		vipi_native.smp_send_reschedule(cpu);
+		vipi_native_reschedule(cpu);
 	if (classes & VIPI_CLASS_CALL_FUNC)
 		vipi_native.send_call_func_ipi(cpumask_of(cpu));
 }
