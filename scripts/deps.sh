@@ -7,8 +7,11 @@
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 
+# dwarves is pahole: Kbuild runs it for the BTF of modules built for the
+# 6.12 guest kernels (vipi run|bench --guest-kernel, guest/kit/guest-kernel.sh).
 PKGS="meson ninja-build pkg-config gcc make libglib2.0-dev libjson-glib-dev \
-qemu-system-x86 busybox-static cpio gzip kmod python3 clang llvm librsvg2-bin"
+qemu-system-x86 busybox-static cpio gzip kmod python3 clang llvm librsvg2-bin \
+dwarves"
 
 missing=""
 for p in $PKGS; do

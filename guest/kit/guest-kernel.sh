@@ -1,0 +1,159 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# guest-kernel.sh BUILDDIR SRCDIR NAME
+#
+# A guest kernel for `vipi run|bench --guest-kernel NAME`, cached per release
+# in BUILDDIR/kernels/RELEASE/ (the layout of the kit, BUILDDIR/guest):
+#   version  vmlinuz  config  vipi.ko  bench/vipi_bench.ko  bench/vipi_nohz.ko
+#   guest.cpio.gz  bench.cpio.gz
+# NAME is a Debian kernel release (6.1.0-57-rt-amd64, 6.12.95+deb12-amd64) or
+# a short name resolved to today's release: amd64, cloud, rt (bookworm) and
+# 6.12, 6.12-cloud, 6.12-rt (bookworm-backports). The packages are fetched
+# with apt-get download and unpacked with dpkg-deb: no kernel is installed on
+# the host. The release directory appears whole (built in a temporary one,
+# then renamed) or not at all, also on failure or ^C.
+#
+# Prints progress on stderr and the release directory on stdout. Exit status:
+# 0; 2 for a NAME that names no kernel (one line listing what exists);
+# 1 for anything else (download, build).
+set -eu
+export DEBIAN_FRONTEND=noninteractive LC_ALL=C
+
+usage="usage: guest-kernel.sh BUILDDIR SRCDIR NAME"
+build=${1:?$usage}
+src=${2:?$usage}
+name=${3:?$usage}
+kernels=$(realpath -m "$build")/kernels
+src=$(realpath "$src")
+shorts="amd64, cloud, rt, 6.12, 6.12-cloud, 6.12-rt"
+
+say() {
+	echo "vipi kernels: $*" >&2
+}
+
+die() {
+	say "$*"
+	exit 1
+}
+
+# The host's package lists know bookworm; bookworm-backports gets a private
+# apt configuration under BUILDDIR/kernels/.apt, the host's sources untouched.
+bpo=$kernels/.apt
+bpo_opts="-o Dir::Etc::SourceList=$bpo/sources.list -o Dir::Etc::SourceParts=$bpo/parts
+-o Dir::State::Lists=$bpo/lists -o Dir::Cache=$bpo/cache"
+
+bpo_update() {
+	[ -n "$(find "$bpo/lists" -maxdepth 1 -name '*_Packages' -mmin -1440 2>/dev/null)" ] &&
+		return 0
+	say "updating the bookworm-backports package list"
+	mkdir -p "$bpo/parts" "$bpo/lists/partial" "$bpo/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
+		"http://deb.debian.org/debian bookworm-backports main" >"$bpo/sources.list"
+	# shellcheck disable=SC2086
+	apt-get $bpo_opts update -q >/dev/null 2>&1 || die "apt-get update (bookworm-backports) failed"
+}
+
+# depends OPTS PACKAGE: the versioned package PACKAGE depends on first.
+depends() {
+	# shellcheck disable=SC2086
+	apt-cache $1 depends "$2" 2>/dev/null | sed -n 's/^ *Depends: \(linux-[a-z]*-[0-9].*\)$/\1/p' |
+		head -n1
+}
+
+# The release NAME stands for today (apt options OPTS); empty for none.
+resolve() {
+	case "$name" in
+	amd64 | 6.12) depends "$opts" linux-image-amd64 | sed 's/^linux-image-//' ;;
+	cloud | rt | 6.12-cloud | 6.12-rt)
+		depends "$opts" "linux-image-${name#6.12-}-amd64" | sed 's/^linux-image-//'
+		;;
+	*)
+		# shellcheck disable=SC2086
+		apt-cache $opts show "linux-image-$name" >/dev/null 2>&1 && echo "$name"
+		;;
+	esac
+}
+
+unknown() {
+	example=$(depends "" linux-image-amd64 | sed 's/^linux-image-//')
+	echo "vipi: no guest kernel '$name': one of $shorts, or a Debian release such as" \
+		"${example:-6.1.0-57-amd64} (apt-cache search linux-image-)" >&2
+	exit 2
+}
+
+# A name that cannot be a release is refused before anything is fetched or written.
+case "$name" in
+amd64 | cloud | rt | 6.12 | 6.12-cloud | 6.12-rt | [0-9]*-amd64) ;;
+*) unknown ;;
+esac
+case "$name" in
+amd64 | cloud | rt | 6.1.*) opts="" ;;
+*)
+	bpo_update
+	opts=$bpo_opts
+	;;
+esac
+rel=$(resolve || true)
+[ -n "$rel" ] || unknown
+[ "$rel" = "$name" ] || say "$name is $rel"
+
+dir=$kernels/$rel
+if [ -s "$dir/bench.cpio.gz" ]; then
+	echo "$dir"
+	exit 0
+fi
+
+mkdir -p "$kernels"
+tmp=$(mktemp -d "$kernels/.$rel.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The image, its headers, their -common companion and the Kbuild tools.
+hdr=linux-headers-$rel
+pkgs="linux-image-$rel $hdr"
+# shellcheck disable=SC2086
+for dep in $(apt-cache $opts depends "$hdr" 2>/dev/null |
+	sed -n 's/^ *Depends: \(linux-\(headers\|kbuild\)-[0-9].*\)$/\1/p'); do
+	pkgs="$pkgs $dep"
+done
+say "fetching $pkgs"
+mkdir "$tmp/deb" "$tmp/root"
+# apt drops privileges to _apt for downloads: let it write there.
+chmod 755 "$tmp" && chmod 777 "$tmp/deb"
+# shellcheck disable=SC2086
+(cd "$tmp/deb" && apt-get $opts download -q $pkgs >/dev/null 2>&1) ||
+	die "apt-get download $pkgs failed"
+for deb in "$tmp"/deb/*.deb; do
+	dpkg-deb -x "$deb" "$tmp/root"
+done
+rm -rf "$tmp/deb"
+
+out=$tmp/kit
+mkdir "$out"
+cp "$tmp/root/boot/vmlinuz-$rel" "$out/vmlinuz" || die "linux-image-$rel has no vmlinuz"
+cp "$tmp/root/boot/config-$rel" "$out/config"
+echo "$rel" >"$out/version"
+
+# The headers' Makefile includes its -common tree by absolute path: point it
+# at the unpacked one (the scripts and tools links are already relative).
+kdir=$tmp/root/usr/src/linux-headers-$rel
+sed -i "s|^include /usr/src/|include $tmp/root/usr/src/|" "$kdir/Makefile"
+
+say "building vipi.ko and the bench modules for $rel"
+kit=$src/guest/kit
+sh "$kit/build-module.sh" "$kdir" "$src" guest "$out" >&2
+sh "$kit/build-module.sh" "$kdir" "$src" guest/bench "$out/bench" "$out/Module.symvers" >&2
+rm -rf "$out/kbuild" "$out/bench/kbuild"
+
+say "building the initramfs images"
+init=$src/guest/init/init.sh
+sh "$kit/mkinitramfs.sh" "$out/guest.cpio.gz" "$out" "$init" "$out/vipi.ko"
+sh "$kit/mkinitramfs.sh" "$out/bench.cpio.gz" "$out" "$init" "$out/vipi.ko" \
+	"$out/bench/vipi_bench.ko" "$out/bench/vipi_nohz.ko"
+
+# Another run may have finished the same release meanwhile: keep the first.
+mv -T "$out" "$dir" 2>/dev/null || [ -s "$dir/bench.cpio.gz" ] || die "cannot create $dir"
+say "$rel in $dir"
+echo "$dir"
