@@ -43,11 +43,19 @@ static void test_other_stages(void)
 	g_assert_cmpint(cli_status(CLI_STAGE_DEVICES, -EOPNOTSUPP), ==, 78);
 }
 
+static void test_kernel(void)
+{
+	g_assert_cmpint(cli_status(CLI_STAGE_KERNEL, -EINVAL), ==, 64); /* no such kernel */
+	g_assert_cmpint(cli_status(CLI_STAGE_KERNEL, -ENOPKG), ==, 69); /* fetch or build */
+	g_assert_cmpint(cli_status(CLI_STAGE_KERNEL, -EINTR), ==, 130); /* ^C */
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/status/input", test_input);
 	g_test_add_func("/status/kvm", test_kvm);
 	g_test_add_func("/status/other-stages", test_other_stages);
+	g_test_add_func("/status/kernel", test_kernel);
 	return g_test_run();
 }

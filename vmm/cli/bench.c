@@ -3,7 +3,7 @@
  * vipi bench [--json F] [--csv F] [--svg F] [--kicks N] [--roundtrips N] [--methods LIST]
  *            [--scenarios LIST] [--vmm LIST] [--suite ipi|boot|all|nohz]
  *            [--seconds S] [--rate N] [--disable-exits LIST] [--halt-poll-ns NS]
- *            [--lab auto|never|always] [--timeout S]
+ *            [--lab auto|never|always] [--timeout S] [--guest-kernel K]
  *
  * Without /dev/kvm the whole bench re-runs itself inside the lab, so every
  * guest it boots sees a real KVM. SIGINT/SIGTERM stop the current guest;
@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "bench/boot.h"
+#include "boot/kernels.h"
 #include "bench/ipi.h"
 #include "bench/report.h"
 #include "bench/nohz.h"
@@ -67,7 +68,7 @@ static GStrv bench_list(const char *opt, const char *list, const char *const *al
 
 struct bench_args {
 	char *json, *csv, *svg, *kicks, *roundtrips, *methods, *scenarios, *vmm, *suite, *lab;
-	char *timeout;
+	char *timeout, *guest_kernel;
 	char *seconds, *rate, *disable_exits, *halt_poll_ns; /* the nohz suite */
 	gboolean no_trace_exits;
 };
@@ -77,7 +78,7 @@ static void bench_args_clear(struct bench_args *a)
 	g_free(a->json), g_free(a->csv), g_free(a->svg), g_free(a->kicks), g_free(a->methods);
 	g_free(a->roundtrips);
 	g_free(a->scenarios), g_free(a->vmm), g_free(a->suite), g_free(a->lab);
-	g_free(a->timeout);
+	g_free(a->timeout), g_free(a->guest_kernel);
 	g_free(a->seconds), g_free(a->rate), g_free(a->disable_exits), g_free(a->halt_poll_ns);
 }
 
@@ -109,6 +110,10 @@ static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
 			       "LIST"),
 		CLI_OPT_STRING("halt-poll-ns", &a->halt_poll_ns,
 			       "nohz: KVM's halt-polling window for its guests", "NS"),
+		CLI_OPT_STRING("guest-kernel", &a->guest_kernel,
+			       "the guests' kernel: a Debian release, or amd64 (the kit's), cloud, "
+			       "rt, 6.12, 6.12-cloud, 6.12-rt",
+			       "K"),
 		CLI_OPT_STRING("lab", &a->lab, "auto, never or always (auto)", "MODE"),
 		CLI_OPT_STRING("timeout", &a->timeout, "give up on one guest after S seconds (600)",
 			       "S"),
@@ -132,6 +137,7 @@ static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
 struct bench_plan {
 	struct bench_opts o;
 	GStrv vmms;
+	char *guest_kit; /* --guest-kernel's directory; NULL: the kit */
 	bool ipi, boot, nohz;
 	struct nohz_args nohz_args;
 };
@@ -197,6 +203,7 @@ static void bench_plan_clear(struct bench_plan *p)
 	g_strfreev(p->o.methods);
 	g_strfreev(p->o.scenarios);
 	g_strfreev(p->vmms);
+	g_free(p->guest_kit);
 }
 
 /* Removes the work directory and what the runs left in it. */
@@ -297,6 +304,24 @@ static int bench_main(struct bench_plan *p, struct bench_args *a, const char *cm
 	return ret;
 }
 
+/*
+ * --guest-kernel: the guests boot that kernel's directory, not the kit's.
+ * In the lab the bench gets the release resolved here, found in its cache.
+ */
+static int bench_guest_kernel(struct bench_args *a, struct bench_plan *p, char **argv)
+{
+	int ret;
+
+	if (!a->guest_kernel)
+		return 0;
+	ret = cli_guest_kernel(a->guest_kernel, &p->guest_kit);
+	if (ret)
+		return ret;
+	p->o.kit_dir = p->guest_kit;
+	cli_argv_set(argv, "--guest-kernel", kernels_release(p->guest_kit));
+	return 0;
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	g_autofree char *cmdline = g_strjoinv(" ", argv);
@@ -306,13 +331,14 @@ int cmd_bench(int argc, char **argv)
 	g_autofree char *why = NULL;
 	int ret = VIPI_EXIT_USAGE;
 	bool in_lab;
-	int orig_argc = argc;
-	g_autofree char **orig_argv = g_memdup2(argv, sizeof(char *) * (argc + 1));
+	g_auto(GStrv) orig_argv = g_strdupv(argv);
 
 	if (!bench_parse(&argc, &argv, &a) || !bench_plan(&a, &p) ||
 	    (a.lab && !lab_mode_parse(a.lab, &mode)))
 		goto out;
-	ret = cli_place(mode, &in_lab, &why);
+	ret = bench_guest_kernel(&a, &p, orig_argv);
+	if (!ret)
+		ret = cli_place(mode, &in_lab, &why);
 	if (ret)
 		goto out;
 	if (in_lab) {
@@ -324,7 +350,7 @@ int cmd_bench(int argc, char **argv)
 		cfg.mem_mib = BENCH_LAB_MIB;
 		/* SIGINT/SIGTERM reach the bench inside, which writes a partial report. */
 		cfg.signal_grace_s = BENCH_SIGNAL_GRACE_S;
-		ret = cli_lab_reexec(&cfg, "bench", orig_argc, orig_argv);
+		ret = cli_lab_reexec(&cfg, "bench", g_strv_length(orig_argv), orig_argv);
 		goto out;
 	}
 	ret = bench_main(&p, &a, cmdline);

@@ -72,6 +72,18 @@ bool cli_onoff(const char *opt, const char *s, bool *out);
 int cli_place(enum lab_mode mode, bool *in_lab, char **why);
 
 /*
+ * --guest-kernel NAME (boot/kernels.h): 0 with *DIR (g_free) its directory,
+ * or the exit status after the line on why not.
+ */
+int cli_guest_kernel(const char *name, char **dir);
+
+/*
+ * Sets the value of --OPT in ARGV (owned strings, before any "--"), either
+ * form (--OPT V, --OPT=V), to VALUE: what the re-execution in the lab gets.
+ */
+void cli_argv_set(char **argv, const char *opt, const char *value);
+
+/*
  * Runs ARGV in a lab machine (lab_run()), or this very program again as
  * "vipi SUBCMD ARGS..." for `vipi run` and `vipi bench` where lab_place()
  * chose the lab: vipi's exit status, the command's own where it ran.

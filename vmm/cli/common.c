@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "boot/kernels.h"
 #include "cli/cli.h"
 #include "kvm/exits.h"
 #include "util/log.h"
@@ -97,4 +98,27 @@ int cli_place(enum lab_mode mode, bool *in_lab, char **why)
 		return 0;
 	pr_err("%s", *why);
 	return place == LAB_PLACE_NOPERM ? VIPI_EXIT_NOPERM : VIPI_EXIT_UNAVAILABLE;
+}
+
+int cli_guest_kernel(const char *name, char **dir)
+{
+	int ret = kernels_find(name, dir);
+
+	return ret ? cli_status(CLI_STAGE_KERNEL, ret) : 0;
+}
+
+void cli_argv_set(char **argv, const char *opt, const char *value)
+{
+	g_autofree char *eq = g_strconcat(opt, "=", NULL);
+
+	for (; *argv && strcmp(*argv, "--"); argv++) {
+		if (!strcmp(*argv, opt) && argv[1]) {
+			g_free(argv[1]);
+			argv[1] = g_strdup(value);
+			argv++;
+		} else if (g_str_has_prefix(*argv, eq)) {
+			g_free(*argv);
+			*argv = g_strconcat(eq, value, NULL);
+		}
+	}
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vipi run [OPTIONS] [-- CMD [ARGS...]]: boots the kit's Linux (or the given
- * bzImage) with N vCPUs on /dev/kvm and runs CMD in it as root; CMD's exit
+ * bzImage, or --guest-kernel's) with N vCPUs on /dev/kvm and runs CMD in it as root; CMD's exit
  * status becomes ours. Where this host's /dev/kvm cannot run it (none, or
  * PVM's: kvm/hostkvm.h) it re-runs itself in the lab.
  *
@@ -10,6 +10,7 @@
  * exit status is decided here and in run_outcome.c, from -errno and the
  * step that returned it (cli/status.h).
  */
+#include "boot/kernels.h"
 #include "boot/load.h"
 #include "cli/cli.h"
 #include "cli/run.h"
@@ -143,6 +144,26 @@ static int run_in_lab(const struct run *r, const char *why, int argc, char **arg
 	return cli_lab_reexec(&cfg, "run", argc, argv);
 }
 
+/*
+ * --guest-kernel: that kernel and its initramfs, fetched and built where
+ * not cached; the lab's run gets the release resolved here in ARGV.
+ */
+static int run_guest_kernel(struct run *r, char **argv)
+{
+	g_autofree char *dir = NULL;
+	int ret;
+
+	if (!r->cfg.guest_kernel)
+		return 0;
+	ret = cli_guest_kernel(r->cfg.guest_kernel, &dir);
+	if (ret)
+		return ret;
+	r->cfg.kernel = g_build_filename(dir, "vmlinuz", NULL);
+	r->cfg.initrd = g_build_filename(dir, "guest.cpio.gz", NULL);
+	cli_argv_set(argv, "--guest-kernel", kernels_release(dir));
+	return 0;
+}
+
 /* Checked before /dev/kvm is opened or the lab boots: 0 with *IN_LAB, or the status. */
 static int run_prepare(struct run *r, bool *in_lab, char **why)
 {
@@ -165,8 +186,10 @@ int cmd_run(int argc, char **argv)
 	ret = run_options_parse(&argc, &argv, &r.cfg, true);
 	if (!ret) {
 		log_set_verbose(r.cfg.verbose);
-		ret = run_prepare(&r, &in_lab, &why);
+		ret = run_guest_kernel(&r, orig);
 	}
+	if (!ret)
+		ret = run_prepare(&r, &in_lab, &why);
 	if (!ret && in_lab)
 		ret = run_in_lab(&r, why, g_strv_length(orig), orig);
 	else if (!ret) {

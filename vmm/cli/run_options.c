@@ -52,6 +52,7 @@ void run_config_clear(struct vipi_config *c)
 {
 	g_free(c->kernel);
 	g_free(c->initrd);
+	g_free(c->guest_kernel);
 	g_free(c->cmdline);
 	g_free(c->stats_path);
 }
@@ -63,6 +64,10 @@ static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_co
 		CLI_OPT_FILE("kernel", &c->kernel, "bzImage (default: kit)", "FILE"),
 		CLI_OPT_FILE("initrd", &c->initrd, "initramfs (default: kit guest.cpio.gz)",
 			     "FILE"),
+		CLI_OPT_STRING("guest-kernel", &c->guest_kernel,
+			       "a Debian kernel with its vipi.ko and initramfs, instead of the "
+			       "kit's: a release, or amd64, cloud, rt, 6.12, 6.12-cloud, 6.12-rt",
+			       "K"),
 		CLI_OPT_STRING("cpus", &a->cpus, "vCPUs (default 1)", "N"),
 		CLI_OPT_STRING("mem", &a->mem, "guest RAM (default 512)", "MiB"),
 		CLI_OPT_STRING("append", &a->append, "more kernel arguments", "ARGS"),
@@ -137,9 +142,14 @@ static int run_config(const struct run_args *a, struct vipi_config *c)
 	    !cli_exits(a->disable_exits, a->halt_poll_ns, &c->exits) ||
 	    (a->lab && !lab_mode_parse(a->lab, &c->lab)))
 		return VIPI_EXIT_USAGE;
-	if (!c->kernel)
+	if (c->guest_kernel && (c->kernel || c->initrd)) {
+		pr_err("--guest-kernel brings its own kernel and initrd: no --kernel or --initrd");
+		return VIPI_EXIT_USAGE;
+	}
+	/* --guest-kernel's are found by run_guest_kernel(), which fetches. */
+	if (!c->kernel && !c->guest_kernel)
 		c->kernel = g_build_filename(kit, "vmlinuz", NULL);
-	if (!c->initrd)
+	if (!c->initrd && !c->guest_kernel)
 		c->initrd = g_build_filename(kit, "guest.cpio.gz", NULL);
 	c->cmdline = a->append && *a->append ? g_strconcat(RUN_BASE_CMDLINE, " ", a->append, NULL)
 					     : g_strdup(RUN_BASE_CMDLINE);

@@ -38,6 +38,10 @@ int cli_status(enum cli_stage stage, int err)
 		return VIPI_EXIT_SOFTWARE;
 	case CLI_STAGE_OUTPUT:
 		return VIPI_EXIT_CANTCREAT;
+	case CLI_STAGE_KERNEL:
+		if (e == EINVAL)
+			return VIPI_EXIT_USAGE;
+		return e == EINTR ? VIPI_EXIT_SIGINT : VIPI_EXIT_UNAVAILABLE;
 	case CLI_STAGE_SYSTEM:
 	default:
 		return VIPI_EXIT_OSERR;

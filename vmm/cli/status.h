@@ -39,6 +39,7 @@ enum cli_stage {
 	CLI_STAGE_DEVICES, /* bringing up the machine's devices */
 	CLI_STAGE_SYSTEM,  /* a system call of vipi's own (signals, /proc) */
 	CLI_STAGE_OUTPUT,  /* writing a report, or the lab's job directory */
+	CLI_STAGE_KERNEL,  /* finding, fetching, building a --guest-kernel */
 };
 
 /*
@@ -49,6 +50,8 @@ enum cli_stage {
  *   -EOPNOTSUPP  78  the host's KVM cannot do what was asked
  *   -EFBIG       78  the kernel or initrd does not fit in --mem
  *   -ENOPKG      69  a tool (QEMU) or the guest kit is missing
+ * and in CLI_STAGE_KERNEL -EINVAL (64) is a name that names no kernel,
+ * -EINTR (130) a ^C while fetching.
  */
 int cli_status(enum cli_stage stage, int err);
 

@@ -24,10 +24,11 @@ struct vipi_config {
 	bool trace_exits;	   /* --trace-exits */
 
 	/* What it boots: boot_check(), boot_load(). */
-	char *kernel;  /* --kernel, or the kit's */
-	char *initrd;  /* --initrd, or the kit's */
-	char *cmdline; /* the kernel's command line, --append included */
-	char **cmd;    /* the guest command (not owned); NULL: a shell on the console */
+	char *kernel;	    /* --kernel, or the kit's or --guest-kernel's */
+	char *initrd;	    /* --initrd, or the kit's or --guest-kernel's */
+	char *guest_kernel; /* --guest-kernel as typed (boot/kernels.h); NULL: the kit's */
+	char *cmdline;	    /* the kernel's command line, --append included */
+	char **cmd;	    /* the guest command (not owned); NULL: a shell on the console */
 
 	/* Its devices: devices_init(). */
 	bool vipi;		   /* --vipi: the vipi PCI device */

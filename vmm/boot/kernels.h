@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Guest kernels other than the kit's (`vipi run|bench --guest-kernel NAME`):
+ * a Debian kernel with vipi.ko, the bench modules and the initramfs images
+ * built for it, in BUILD/kernels/RELEASE/ (the kit's layout: vmlinuz,
+ * guest.cpio.gz, bench.cpio.gz). guest/kit/guest-kernel.sh fetches and
+ * builds; the lab's own kernel stays the kit's (BUILD/guest).
+ */
+#ifndef VIPI_BOOT_KERNELS_H
+#define VIPI_BOOT_KERNELS_H
+
+/*
+ * The directory of guest kernel NAME (a Debian release, or a short name:
+ * amd64, cloud, rt, 6.12, 6.12-cloud, 6.12-rt) into *DIR (g_free), fetched
+ * and built first where it is not cached; its progress and the release a
+ * short name stands for go to stderr. 0, or -EINVAL for a NAME that names
+ * no kernel (after one line listing those that exist), -ENOPKG when
+ * fetching or building failed, -EINTR when a signal stopped it.
+ */
+int kernels_find(const char *name, char **dir);
+
+/* The release of a kernel directory from kernels_find(): its last component. */
+const char *kernels_release(const char *dir);
+
+#endif
