@@ -134,6 +134,7 @@ void nohz_report_print(const struct nohz_report *r, FILE *f)
 	fprintf(f,
 		"nohz suite: kvm %s (timing %s), %s; %u s windows, %u events/s per isolated CPU\n",
 		h->kvm, h->timing, h->cpu_model, r->args.seconds, r->args.rate);
+	bench_print_guest(f, &r->head);
 	nohz_print_rows(r, f);
 	nohz_print_hk(r, f);
 	bench_print_partial(f, &r->head);

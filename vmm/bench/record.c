@@ -24,16 +24,22 @@ static const struct bench_field bench_host_fields[] = {
 	BENCH_FIELDS_END,
 };
 
-void bench_head_init(struct bench_head *h, const char *command)
+void bench_head_init(struct bench_head *h, const char *command, const char *kit_dir)
 {
+	g_autofree char *version = g_build_filename(kit_dir, "version", NULL);
+
 	*h = (struct bench_head){ .command = g_strdup(command) };
 	bench_host_probe(&h->host, NULL);
+	/* Where the kit has no version file (a test's), the report says null. */
+	if (g_file_get_contents(version, &h->guest_kernel, NULL, NULL))
+		g_strstrip(h->guest_kernel);
 }
 
 void bench_head_clear(struct bench_head *h)
 {
 	bench_host_clear(&h->host);
 	g_clear_pointer(&h->command, g_free);
+	g_clear_pointer(&h->guest_kernel, g_free);
 }
 
 GHashTable *bench_stats_new(void)
@@ -132,10 +138,11 @@ void bench_json_array(JsonBuilder *b, const char *name, GPtrArray *recs,
 
 JsonBuilder *bench_json_begin(const char *key, const char *value, const struct bench_head *h)
 {
-	/* The head's three members, in the order the documents have always had. */
+	/* The head's members, in the order the documents have always had; then the new. */
 	static const struct bench_field head[] = {
 		BENCH_FIELD(BENCH_TEXT, struct bench_head, command, "command"),
 		BENCH_FIELD(BENCH_BOOL, struct bench_head, partial, "partial"),
+		BENCH_FIELD(BENCH_STR, struct bench_head, guest_kernel, "guest_kernel"),
 		BENCH_FIELDS_END,
 	};
 	JsonBuilder *b = json_builder_new();
@@ -233,6 +240,11 @@ const char *bench_fmt_num(char *buf, size_t len, double v, int prec)
 	else
 		g_snprintf(buf, len, "%.*f", prec, v);
 	return buf;
+}
+
+void bench_print_guest(FILE *f, const struct bench_head *h)
+{
+	fprintf(f, "guest kernel: %s\n", h->guest_kernel ? h->guest_kernel : "unknown");
 }
 
 void bench_print_partial(FILE *f, const struct bench_head *h)

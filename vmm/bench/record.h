@@ -22,12 +22,13 @@
 
 struct bench_head {
 	struct bench_host host;
-	char *command; /* the command line that produced the report */
-	bool partial;  /* the run was cut short */
+	char *command;	    /* the command line that produced the report */
+	bool partial;	    /* the run was cut short */
+	char *guest_kernel; /* the guests' kernel release (the kit's version file) */
 };
 
-/* Probes the host and copies COMMAND. */
-void bench_head_init(struct bench_head *h, const char *command);
+/* Probes the host, copies COMMAND and reads KIT_DIR's kernel release. */
+void bench_head_init(struct bench_head *h, const char *command, const char *kit_dir);
 void bench_head_clear(struct bench_head *h);
 
 enum bench_type {
@@ -80,6 +81,9 @@ void bench_csv_num(GString *s, double v);
 
 /* "%.*f" of V into BUF, or "-" for a missing (NAN) figure; returns BUF. */
 const char *bench_fmt_num(char *buf, size_t len, double v, int prec);
+/* The guests' kernel, one line under the table's head line. */
+void bench_print_guest(FILE *f, const struct bench_head *h);
+
 /* The table's last line when H is partial. */
 void bench_print_partial(FILE *f, const struct bench_head *h);
 

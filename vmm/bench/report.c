@@ -118,6 +118,7 @@ void bench_report_print(const struct bench_report *r, FILE *f)
 	fprintf(f, "host: kvm=%s (timings %s), kernel %s, %s, %s apicv=%s ipiv=%s avic=%s\n",
 		h->kvm, h->timing, h->kernel, h->cpu_model, h->kvm_module, h->apicv, h->ipiv,
 		h->avic);
+	bench_print_guest(f, &r->head);
 	fprintf(f, fmt, "vmm", "method", "scen", "kicks", "lost", "s-exit/k", "r-exit/k",
 		"u-exit/k", "s-cyc/kick", "rt-cycles", "kicks/s", "poller-s", "");
 	for (guint i = 0; i < r->rows->len; i++) {

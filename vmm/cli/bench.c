@@ -255,7 +255,7 @@ static int bench_suite(struct bench_plan *p, struct bench_args *a, const char *c
 
 	bench_report_init(&ipi);
 	nohz_report_init(&nohz);
-	bench_head_init(head, cmdline);
+	bench_head_init(head, cmdline, p->o.kit_dir);
 	nohz.args = p->nohz_args;
 	ret = p->nohz ? bench_nohz(&p->o, &nohz) : bench_run(p, &ipi);
 	head->partial = bench_stop || ret;
