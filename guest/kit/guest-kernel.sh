@@ -44,14 +44,15 @@ bpo_opts="-o Dir::Etc::SourceList=$bpo/sources.list -o Dir::Etc::SourceParts=$bp
 -o Dir::State::Lists=$bpo/lists -o Dir::Cache=$bpo/cache"
 
 bpo_update() {
-	[ -n "$(find "$bpo/lists" -maxdepth 1 -name '*_Packages' -mmin -1440 2>/dev/null)" ] &&
-		return 0
+	# apt dates the lists by the archive's Release, not by the update: a stamp.
+	[ -n "$(find "$bpo/updated" -mmin -1440 2>/dev/null)" ] && return 0
 	say "updating the bookworm-backports package list"
 	mkdir -p "$bpo/parts" "$bpo/lists/partial" "$bpo/cache/archives/partial"
 	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
 		"http://deb.debian.org/debian bookworm-backports main" >"$bpo/sources.list"
 	# shellcheck disable=SC2086
 	apt-get $bpo_opts update -q >/dev/null 2>&1 || die "apt-get update (bookworm-backports) failed"
+	touch "$bpo/updated"
 }
 
 # depends OPTS PACKAGE: the versioned package PACKAGE depends on first.
