@@ -11,7 +11,7 @@ SAN_FLAGS = -Dkit=false -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=fa
 	-Dbuildtype=debug -Dc_args='-fsanitize=fuzzer-no-link -fno-sanitize-recover=all'
 FUZZ_RUNS ?= 1000000
 
-.PHONY: all deps setup kit build san check perf bench fuzz format clean
+.PHONY: all deps setup kit build san check perf bench matrix fuzz format clean
 
 all: build
 
@@ -46,6 +46,11 @@ fuzz: san
 bench: build
 	@$(BUILD)/vipi bench --json $(BUILD)/bench.json --csv $(BUILD)/bench.csv \
 		--svg $(BUILD)/bench.svg
+
+# The ipi bench and the nohz suite on every short-named guest kernel, one
+# table: build/matrix.json, .csv, .svg (docs/kernels.md). Hours in the lab.
+matrix: build
+	@scripts/matrix.sh $(BUILD)
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
