@@ -7,8 +7,9 @@
 #include "config.h"
 #include "util/log.h"
 
-/* guest-kernel.sh's status for a name that names no kernel. */
-#define KERNELS_UNKNOWN 2
+/* guest-kernel.sh's statuses: a name that names no kernel; a kernel that lacks what vipi needs. */
+#define KERNELS_UNKNOWN	   2
+#define KERNELS_UNSUITABLE 3
 
 /*
  * A release already cached is used as it is, without the script: inside
@@ -48,6 +49,8 @@ int kernels_find(const char *name, char **dir)
 		return -EINTR;
 	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == KERNELS_UNKNOWN)
 		return -EINVAL;
+	if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == KERNELS_UNSUITABLE)
+		return -EOPNOTSUPP;
 	g_strchomp(out);
 	if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) || !*out)
 		return -ENOPKG; /* the script said why */

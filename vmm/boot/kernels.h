@@ -14,8 +14,9 @@
  * amd64, cloud, rt, 6.12, 6.12-cloud, 6.12-rt) into *DIR (g_free), fetched
  * and built first where it is not cached; its progress and the release a
  * short name stands for go to stderr. 0, or -EINVAL for a NAME that names
- * no kernel (after one line listing those that exist), -ENOPKG when
- * fetching or building failed, -EINTR when a signal stopped it.
+ * no kernel (after one line listing those that exist), -EOPNOTSUPP for a
+ * kernel that lacks what vipi's guests need (one line naming it), -ENOPKG
+ * when fetching or building failed, -EINTR when a signal stopped it.
  */
 int kernels_find(const char *name, char **dir);
 

@@ -51,7 +51,8 @@ enum cli_stage {
  *   -EFBIG       78  the kernel or initrd does not fit in --mem
  *   -ENOPKG      69  a tool (QEMU) or the guest kit is missing
  * and in CLI_STAGE_KERNEL -EINVAL (64) is a name that names no kernel,
- * -EINTR (130) a ^C while fetching.
+ * -EINTR (130) a ^C while fetching; -EOPNOTSUPP (78) a kernel that lacks
+ * what vipi's guests need.
  */
 int cli_status(enum cli_stage stage, int err);
 
