@@ -49,7 +49,7 @@ static void test_kernel(void)
 	g_assert_cmpint(cli_status(CLI_STAGE_KERNEL, -ENOPKG), ==, 69); /* fetch or build */
 	g_assert_cmpint(cli_status(CLI_STAGE_KERNEL, -EINTR), ==, 130);
 	g_assert_cmpint(cli_status(CLI_STAGE_KERNEL, -EOPNOTSUPP), ==, 78);
-		/* lacks CONFIG_* */ /* ^C */
+	/* lacks CONFIG_* */ /* ^C */
 }
 
 int main(int argc, char **argv)
