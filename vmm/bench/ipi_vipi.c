@@ -124,7 +124,7 @@ static struct bench_row *ipi_vipi_row(struct ipi_vipi_data *d, char **w)
 	g_autofree char *k1 = g_strdup_printf("phase-%lu", label + 1);
 	g_autoptr(GPtrArray) delta = NULL;
 	struct bench_row *row;
-	double us, cpu_ns;
+	double us, cpu_ns, mc;
 
 	if (label && !g_strcmp0(g_hash_table_lookup(res, "marked"), "1"))
 		delta = phase_delta(g_hash_table_lookup(d->snaps, k0),
@@ -144,6 +144,12 @@ static struct bench_row *ipi_vipi_row(struct ipi_vipi_data *d, char **w)
 	row->userspace_exits_per_kick = delta && us >= 0 ? us / row->kicks : NAN;
 	cpu_ns = ipi_vipi_mark_delta(d->marks, label, "poller_cpu_ns");
 	row->poller_cpu_seconds = cpu_ns / 1e9;
+	/* The marks bracket the send loop, whose seconds kicks/s was taken over. */
+	row->poller_cpu_per_s = row->poller_cpu_seconds * row->kicks_per_second / row->kicks;
+	/* Words the poller took whose vector KVM found already pending merged there. */
+	mc = ipi_vipi_mark_delta(d->marks, label, "inject_coalesced");
+	if (mc > 0)
+		row->coalesced += mc;
 	if (isnan(us) || isnan(cpu_ns))
 		pr_warn("bench: vipi %s %s: the device's log lacks phase %lu or %lu", w[1], w[2],
 			label, label + 1);

@@ -131,6 +131,24 @@ static double phase_userspace(GPtrArray *delta, const char *const *names)
 	return sum;
 }
 
+/*
+ * The module's delivered= (interrupts the target took over the stream) and
+ * coalesced= (kicks posted to a mailbox word whose bit was already set).
+ * A module without them leaves both 0 and says so in the note.
+ */
+static void phase_deliveries(struct bench_row *row, GHashTable *result)
+{
+	double delivered = phase_field(result, "delivered");
+	double coalesced = phase_field(result, "coalesced");
+
+	if (isnan(delivered) || isnan(coalesced)) {
+		row->note = g_strdup("the module gave no delivered= or coalesced=");
+		return;
+	}
+	row->delivered = delivered;
+	row->coalesced = coalesced;
+}
+
 struct bench_row *phase_row(const char *vmm, const char *method, const char *scenario,
 			    GPtrArray *delta, GPtrArray *calib, GHashTable *result, double tsc_mhz,
 			    const char *const *userspace_stats)
@@ -150,10 +168,16 @@ struct bench_row *phase_row(const char *vmm, const char *method, const char *sce
 	 * interrupt never came; an older module without it: unsent kicks only.
 	 */
 	row->lost = MAX(kicks > sent ? kicks - sent : 0, isnan(lost) ? 0 : lost);
+	phase_deliveries(row, result);
 	if (snd)
 		row->sender_exits_per_kick = phase_get(snd, "exits") / sent;
 	if (rcv)
 		row->receiver_exits_per_kick = phase_get(rcv, "exits") / sent;
+	if (snd && row->delivered)
+		row->sender_exits_per_delivered = phase_get(snd, "exits") / (double)row->delivered;
+	if (rcv && row->delivered)
+		row->receiver_exits_per_delivered =
+			phase_get(rcv, "exits") / (double)row->delivered;
 	if (delta)
 		row->userspace_exits_per_kick = phase_userspace(delta, userspace_stats) / sent;
 	row->sender_cycles_per_kick = cycles / sent;
@@ -163,9 +187,16 @@ struct bench_row *phase_row(const char *vmm, const char *method, const char *sce
 		row->kicks_per_second = sent * 1e9 / ns;
 	else if (tsc_mhz > 0 && cycles > 0)
 		row->kicks_per_second = sent / (cycles / (tsc_mhz * 1e6));
-	if (phase_field(result, "roundtrip_late") > 0)
-		row->note = g_strdup_printf("%s round trips late (over 100 ms, not in the mean)",
-					    (char *)g_hash_table_lookup(result, "roundtrip_late"));
+	/* Same clock as kicks/s: the deliveries of the same seconds. */
+	row->deliveries_per_second = row->kicks_per_second * row->delivered / sent;
+	if (phase_field(result, "roundtrip_late") > 0) {
+		g_autofree char *older = g_steal_pointer(&row->note);
+
+		row->note =
+			g_strdup_printf("%s round trips late (over 100 ms, not in the mean)%s%s",
+					(char *)g_hash_table_lookup(result, "roundtrip_late"),
+					older ? "; " : "", older ? older : "");
+	}
 	phase_copy_stats(row->sender_stats, snd, phase_vcpu(calib, PHASE_SENDER));
 	phase_copy_stats(row->receiver_stats, rcv, phase_vcpu(calib, PHASE_RECEIVER));
 	return row;

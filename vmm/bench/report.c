@@ -9,7 +9,11 @@
 
 #include "bench/report.h"
 
-/* JSON members in this order; CSV columns the same, less the tables. */
+/*
+ * JSON members in this order; CSV columns the same, less the tables. Members
+ * added since the first reports come after "note", so that a reader of the
+ * older CSV columns finds them where they were.
+ */
 static const struct bench_field bench_row_fields[] = {
 	BENCH_FIELD(BENCH_STR, struct bench_row, vmm, "vmm"),
 	BENCH_FIELD(BENCH_STR, struct bench_row, method, "method"),
@@ -31,6 +35,18 @@ static const struct bench_field bench_row_fields[] = {
 	BENCH_FIELD(BENCH_STATS, struct bench_row, receiver_stats, "receiver_stats"),
 	BENCH_FIELD(BENCH_BOOL, struct bench_row, partial, "partial"),
 	BENCH_FIELD(BENCH_TEXT, struct bench_row, note, "note"),
+	BENCH_FIELD(BENCH_U64, struct bench_row, delivered, "delivered"),
+	BENCH_FIELD(BENCH_U64, struct bench_row, coalesced, "coalesced"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, sender_exits_per_delivered,
+		    "sender_exits_per_delivered"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, receiver_exits_per_delivered,
+		    "receiver_exits_per_delivered"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, deliveries_per_second, "deliveries_per_second"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, poller_cpu_per_s, "poller_cpu_per_s"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, exits_saved_per_kick, "exits_saved_per_kick"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, breakeven_exit_ns, "breakeven_exit_ns"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, breakeven_ipi_per_s, "breakeven_ipi_per_s"),
+	BENCH_FIELD(BENCH_TEXT, struct bench_row, breakeven_basis, "breakeven_basis"),
 	BENCH_FIELDS_END,
 };
 
@@ -55,6 +71,13 @@ struct bench_row *bench_row_new(const char *vmm, const char *method, const char 
 	row->roundtrip_cycles = NAN;
 	row->kicks_per_second = NAN;
 	row->poller_cpu_seconds = NAN;
+	row->sender_exits_per_delivered = NAN;
+	row->receiver_exits_per_delivered = NAN;
+	row->deliveries_per_second = NAN;
+	row->poller_cpu_per_s = NAN;
+	row->exits_saved_per_kick = NAN;
+	row->breakeven_exit_ns = NAN;
+	row->breakeven_ipi_per_s = NAN;
 	row->sender_stats = bench_stats_new();
 	row->receiver_stats = bench_stats_new();
 	row->sender_exit_reasons = bench_stats_new();
@@ -71,6 +94,7 @@ void bench_row_free(struct bench_row *row)
 	g_hash_table_unref(row->sender_stats);
 	g_hash_table_unref(row->receiver_stats);
 	g_hash_table_unref(row->sender_exit_reasons);
+	g_free(row->breakeven_basis);
 	g_free(row->note);
 	g_free(row);
 }
@@ -107,43 +131,6 @@ void bench_report_add_boot(struct bench_report *r, const char *vmm, double secon
 	b->seconds = seconds;
 	b->note = g_strdup(note);
 	g_ptr_array_add(r->boot, b);
-}
-
-void bench_report_print(const struct bench_report *r, FILE *f)
-{
-	static const char *const fmt = "%-5s %-14s %-5s %9s %5s %9s %9s %9s %12s %12s %10s %9s%s\n";
-	const struct bench_host *h = &r->head.host;
-	char k[24], l[24], se[24], re[24], ue[24], sc[24], rt[24], kps[24], pc[24];
-
-	fprintf(f, "host: kvm=%s (timings %s), kernel %s, %s, %s apicv=%s ipiv=%s avic=%s\n",
-		h->kvm, h->timing, h->kernel, h->cpu_model, h->kvm_module, h->apicv, h->ipiv,
-		h->avic);
-	bench_print_guest(f, &r->head);
-	fprintf(f, fmt, "vmm", "method", "scen", "kicks", "lost", "s-exit/k", "r-exit/k",
-		"u-exit/k", "s-cyc/kick", "rt-cycles", "kicks/s", "poller-s", "");
-	for (guint i = 0; i < r->rows->len; i++) {
-		const struct bench_row *row = g_ptr_array_index(r->rows, i);
-
-		g_snprintf(k, sizeof(k), "%" G_GUINT64_FORMAT, row->kicks);
-		g_snprintf(l, sizeof(l), "%" G_GUINT64_FORMAT, row->lost);
-		bench_fmt_num(se, sizeof(se), row->sender_exits_per_kick, 4);
-		bench_fmt_num(re, sizeof(re), row->receiver_exits_per_kick, 4);
-		bench_fmt_num(ue, sizeof(ue), row->userspace_exits_per_kick, 4);
-		bench_fmt_num(sc, sizeof(sc), row->sender_cycles_per_kick, 0);
-		bench_fmt_num(rt, sizeof(rt), row->roundtrip_cycles, 0);
-		bench_fmt_num(kps, sizeof(kps), row->kicks_per_second, 0);
-		bench_fmt_num(pc, sizeof(pc), row->poller_cpu_seconds, 3);
-		fprintf(f, fmt, row->vmm, row->method, row->scenario, k, l, se, re, ue, sc, rt, kps,
-			pc, row->partial ? " (partial)" : "");
-	}
-	for (guint i = 0; i < r->boot->len; i++) {
-		const struct bench_boot *b = g_ptr_array_index(r->boot, i);
-
-		bench_fmt_num(se, sizeof(se), b->seconds, 2);
-		fprintf(f, "boot: %-5s %8s s%s%s\n", b->vmm, se, b->note ? "  " : "",
-			b->note ? b->note : "");
-	}
-	bench_print_partial(f, &r->head);
 }
 
 char *bench_report_json(const struct bench_report *r)

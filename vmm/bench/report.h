@@ -21,13 +21,31 @@ struct bench_row {
 	char *scenario; /* busy or idle */
 	uint64_t kicks;
 	uint64_t lost;
+	/* Interrupts the target took (its call-function-single count). */
+	uint64_t delivered;
+	/* Kicks merged into one already pending, where counted (mailbox, KVM_SIGNAL_MSI). */
+	uint64_t coalesced;
 	double sender_exits_per_kick;
 	double receiver_exits_per_kick;
+	double sender_exits_per_delivered;
+	double receiver_exits_per_delivered;
 	double userspace_exits_per_kick;
 	double sender_cycles_per_kick;
 	double roundtrip_cycles;
 	double kicks_per_second;
+	double deliveries_per_second;
 	double poller_cpu_seconds;
+	double poller_cpu_per_s; /* the poller's CPU seconds per second of the phase */
+	/*
+	 * The IPI rate above which the exits this row saves against its VMM's
+	 * native row (same scenario), at breakeven_exit_ns each, pay for the
+	 * poller's CPU per second (cost.c); breakeven_basis says where the
+	 * per-exit cost came from ("on paper: ..." or "measured: ...").
+	 */
+	double exits_saved_per_kick;
+	double breakeven_exit_ns;
+	double breakeven_ipi_per_s;
+	char *breakeven_basis;
 	/* Raw per-vCPU stat deltas over the phase (name -> count), may be empty. */
 	GHashTable *sender_stats;
 	GHashTable *receiver_stats;

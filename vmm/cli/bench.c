@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "bench/boot.h"
+#include "bench/cost.h"
 #include "boot/kernels.h"
 #include "bench/ipi.h"
 #include "bench/report.h"
@@ -233,6 +234,8 @@ static int bench_run(struct bench_plan *p, struct bench_report *r)
 		err = bench_ipi_qemu(&p->o, r);
 		ret = ret ?: err;
 	}
+	/* Every row is in: each poller row is weighed against its VMM's native. */
+	cost_report(r);
 	if (p->boot && !bench_stop) {
 		err = bench_boot(&p->o, p->vmms, r);
 		ret = ret ?: err;

@@ -45,6 +45,7 @@ struct vipi_ops {
  * to VIPI_REG_PHASE) the device logs, through pr_info() on stderr,
  *   vipi: vipi-dev phase N: userspace_exits=U
  *   vipi: vipi-dev phase N: poller_cpu_ns=C sleeps=S wakeups=W injected=I userspace_doorbells=D
+ *         inject_coalesced=K (on the same line)
  * that is VIPI_PHASE_LINE_PREFIX, N in decimal, ": ", then key=value pairs
  * (decimal) separated by one space. The first line comes only when the
  * mark's KVM snapshot was kept (at most STATS_MAX_SNAPSHOTS), the second

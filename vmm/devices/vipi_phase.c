@@ -59,9 +59,10 @@ static void vipi_phase_poller(struct vipi_dev *dev, uint32_t label)
 	}
 	vipi_phase_line(label,
 			"poller_cpu_ns=%" PRIu64 " sleeps=%" PRIu64 " wakeups=%" PRIu64
-			" injected=%" PRIu64 " userspace_doorbells=%" PRIu64,
+			" injected=%" PRIu64 " userspace_doorbells=%" PRIu64
+			" inject_coalesced=%" PRIu64,
 			dev->poller_cpu_done + vipi_poller_cpu_now(dev), c.sleeps, c.wakeups,
-			c.injections, c.userspace_doorbells);
+			c.injections, c.userspace_doorbells, c.inject_coalesced);
 }
 
 void vipi_phase_mark(struct vipi_dev *dev, uint32_t label)
