@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "bench/cost.h"
+#include "bench/nohz.h"
 #include "bench/phase.h"
 #include "bench/report.h"
 
@@ -185,6 +186,47 @@ static void test_outputs(void)
 	bench_report_clear(&r);
 }
 
+/* The nohz suite's housekeeping record carries the poller's cost and break-even. */
+static void test_nohz_cost(void)
+{
+	g_autoptr(JsonParser) p = json_parser_new();
+	g_autofree char *json = NULL, *out = NULL;
+	struct nohz_hk *hk = g_new0(struct nohz_hk, 1);
+	struct nohz_report r;
+	JsonObject *o;
+	size_t len;
+	FILE *f;
+
+	nohz_report_init(&r);
+	r.head.host.kvm = g_strdup("lab");
+	hk->exits = g_strdup("none");
+	hk->config = g_strdup("takeover-on");
+	hk->send_method = NOHZ_SEND_BY_PATH;
+	hk->poller_cpu_per_s = 0.98;
+	hk->exits_saved_per_kick = 0.99;
+	hk->breakeven_exit_ns = COST_PAPER_EXIT_NS;
+	hk->breakeven_kicks_per_s = 0.98 / (0.99 * COST_PAPER_EXIT_NS * 1e-9);
+	hk->breakeven_basis = "on paper: " COST_PAPER_EXIT_SOURCE;
+	g_ptr_array_add(r.hk, hk);
+	json = nohz_report_json(&r);
+	g_assert_true(json_parser_load_from_data(p, json, -1, NULL));
+	o = json_array_get_object_element(
+		json_object_get_array_member(json_node_get_object(json_parser_get_root(p)),
+					     "housekeeping"),
+		0);
+	g_assert_cmpfloat(json_object_get_double_member(o, "poller_cpu_per_s"), ==, 0.98);
+	g_assert_cmpfloat_with_epsilon(json_object_get_double_member(o, "breakeven_kicks_per_s"),
+				       1394223.9, 1);
+	g_assert_true(g_str_has_prefix(json_object_get_string_member(o, "breakeven_basis"),
+				       "on paper: "));
+	f = open_memstream(&out, &len);
+	nohz_report_print(&r, f);
+	fclose(f);
+	g_assert_nonnull(strstr(out, "takeover-on   poller 0.980 CPU-s/s; saves 0.990 exits/kick"));
+	g_assert_nonnull(strstr(out, "pays above 1394224 kicks/s"));
+	nohz_report_clear(&r);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -194,5 +236,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/bench-cost/breakeven-measured", test_breakeven_measured);
 	g_test_add_func("/bench-cost/breakeven-never", test_breakeven_never);
 	g_test_add_func("/bench-cost/outputs", test_outputs);
+	g_test_add_func("/bench-cost/nohz", test_nohz_cost);
 	return g_test_run();
 }

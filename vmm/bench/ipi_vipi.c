@@ -50,65 +50,6 @@ static char **ipi_vipi_argv(const struct vrun *run, const char *script)
 	return (char **)g_ptr_array_free(a, FALSE);
 }
 
-/* Moves every entry of FROM into TO (replacing). */
-static void ipi_vipi_merge(GHashTable *to, GHashTable *from)
-{
-	GHashTableIter it;
-	gpointer k, v;
-
-	g_hash_table_iter_init(&it, from);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		g_hash_table_iter_steal(&it);
-		g_hash_table_replace(to, k, v);
-	}
-}
-
-/*
- * The device's own figures at each mark, from vipi run's stderr lines
- * VIPI_PHASE_LINE_PREFIX "N: k=v ...": label N -> (k -> value as a string).
- * A label can have several lines (the device's and the VM's); they merge.
- */
-static GHashTable *ipi_vipi_dev_marks(const char *path)
-{
-	GHashTable *marks = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-						  (GDestroyNotify)g_hash_table_unref);
-	g_auto(GStrv) lines = vrun_lines(path);
-
-	for (char **l = lines; *l; l++) {
-		char *p = strstr(*l, VIPI_PHASE_LINE_PREFIX), *colon, *end;
-		unsigned long label;
-		GHashTable *kv, *m;
-
-		if (!p || !(colon = strchr(p, ':')))
-			continue;
-		label = strtoul(p + strlen(VIPI_PHASE_LINE_PREFIX), &end, 10);
-		if (end != colon)
-			continue;
-		m = g_hash_table_lookup(marks, GUINT_TO_POINTER(label));
-		if (!m) {
-			m = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-			g_hash_table_insert(marks, GUINT_TO_POINTER(label), m);
-		}
-		kv = phase_parse_result(colon + 1);
-		ipi_vipi_merge(m, kv);
-		g_hash_table_unref(kv);
-	}
-	return marks;
-}
-
-/* NAME at mark LABEL+1 minus at LABEL; NAN when the log lacks either. */
-static double ipi_vipi_mark_delta(GHashTable *marks, unsigned long label, const char *name)
-{
-	GHashTable *a = g_hash_table_lookup(marks, GUINT_TO_POINTER(label));
-	GHashTable *b = g_hash_table_lookup(marks, GUINT_TO_POINTER(label + 1));
-	const char *va = a ? g_hash_table_lookup(a, name) : NULL;
-	const char *vb = b ? g_hash_table_lookup(b, name) : NULL;
-
-	if (!va || !vb)
-		return NAN;
-	return (double)g_ascii_strtoull(vb, NULL, 10) - (double)g_ascii_strtoull(va, NULL, 10);
-}
-
 struct ipi_vipi_data {
 	GHashTable *snaps; /* "phase-N" -> per-vCPU tables */
 	GHashTable *marks; /* N -> the device's log values */
@@ -140,14 +81,14 @@ static struct bench_row *ipi_vipi_row(struct ipi_vipi_data *d, char **w)
 					    label + 1);
 	}
 	/* The mark LABEL+1 is itself one userspace exit, not the kicks'. */
-	us = ipi_vipi_mark_delta(d->marks, label, "userspace_exits") - 1;
+	us = vrun_mark_delta(d->marks, label, "userspace_exits") - 1;
 	row->userspace_exits_per_kick = delta && us >= 0 ? us / row->kicks : NAN;
-	cpu_ns = ipi_vipi_mark_delta(d->marks, label, "poller_cpu_ns");
+	cpu_ns = vrun_mark_delta(d->marks, label, "poller_cpu_ns");
 	row->poller_cpu_seconds = cpu_ns / 1e9;
 	/* The marks bracket the send loop, whose seconds kicks/s was taken over. */
 	row->poller_cpu_per_s = row->poller_cpu_seconds * row->kicks_per_second / row->kicks;
 	/* Words the poller took whose vector KVM found already pending merged there. */
-	mc = ipi_vipi_mark_delta(d->marks, label, "inject_coalesced");
+	mc = vrun_mark_delta(d->marks, label, "inject_coalesced");
 	if (mc > 0)
 		row->coalesced += mc;
 	if (isnan(us) || isnan(cpu_ns))
@@ -159,7 +100,7 @@ static struct bench_row *ipi_vipi_row(struct ipi_vipi_data *d, char **w)
 /* Rows from the guest's output, once `vipi run` has ended. */
 static void ipi_vipi_collect(struct vrun *run, struct bench_report *r, bool *done)
 {
-	struct ipi_vipi_data d = { vrun_snapshots(run), ipi_vipi_dev_marks(run->err) };
+	struct ipi_vipi_data d = { vrun_snapshots(run), vrun_dev_marks(run->err) };
 	g_auto(GStrv) lines = vrun_lines(run->out);
 
 	*done = false;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/cost.h"
 #include "bench/nohz.h"
 #include "bench/phase.h"
 #include "bench/vrun.h"
@@ -177,7 +178,7 @@ static double nohz_hk_stat(const struct nohz_window *load, const struct nohz_win
  * exits blur.
  */
 static struct nohz_hk *nohz_hk(const char *exits, const struct nohz_window *load,
-			       const struct nohz_window *dry)
+			       const struct nohz_window *dry, GHashTable *marks)
 {
 	struct nohz_hk *hk = g_new0(struct nohz_hk, 1);
 	double load_s, dry_s, kicks_load = nohz_kicks(load, &load_s);
@@ -200,11 +201,33 @@ static struct nohz_hk *nohz_hk(const char *exits, const struct nohz_window *load
 	hk->send_exits_per_kick = hk->kicks > 0 ? hk->send_exits / hk->kicks : NAN;
 	hk->reduction = NAN;
 	hk->lost = nohz_num(load->gen, "csd_done") != nohz_num(load->gen, "csd_sent");
+	hk->poller_cpu_per_s = vrun_mark_delta(marks, load->label, "poller_cpu_ns") / 1e9 / load_s;
+	hk->exits_saved_per_kick = NAN;
+	hk->breakeven_exit_ns = NAN;
+	hk->breakeven_kicks_per_s = NAN;
 	return hk;
 }
 
+/*
+ * HK's break-even against ABSENT: the send exits it saves per kick, at the
+ * published cost of an exit (the suite measures no cycles, so on real KVM
+ * too), against its poller's CPU per second.
+ */
+static void nohz_breakeven(struct nohz_hk *hk, const struct nohz_hk *absent)
+{
+	if (isnan(hk->poller_cpu_per_s) || isnan(hk->send_exits_per_kick) ||
+	    isnan(absent->send_exits_per_kick))
+		return;
+	hk->exits_saved_per_kick = absent->send_exits_per_kick - hk->send_exits_per_kick;
+	hk->breakeven_exit_ns = COST_PAPER_EXIT_NS;
+	hk->breakeven_basis = "on paper: " COST_PAPER_EXIT_SOURCE;
+	if (hk->exits_saved_per_kick > 0)
+		hk->breakeven_kicks_per_s = hk->poller_cpu_per_s /
+					    (hk->exits_saved_per_kick * COST_PAPER_EXIT_NS * 1e-9);
+}
+
 /* Rows and housekeeping figures of one guest run into R. */
-static void nohz_collect(const char *exits, GPtrArray *ws, struct nohz_report *r)
+static void nohz_collect(const char *exits, GPtrArray *ws, GHashTable *marks, struct nohz_report *r)
 {
 	struct nohz_hk *absent = NULL;
 
@@ -223,11 +246,13 @@ static void nohz_collect(const char *exits, GPtrArray *ws, struct nohz_report *r
 				load->config);
 			continue;
 		}
-		hk = nohz_hk(exits, load, dry);
+		hk = nohz_hk(exits, load, dry, marks);
 		if (!strcmp(hk->config, "absent"))
 			absent = hk;
 		else if (absent && absent->send_exits_per_kick > 0)
 			hk->reduction = 1 - hk->send_exits_per_kick / absent->send_exits_per_kick;
+		if (absent && absent != hk)
+			nohz_breakeven(hk, absent);
 		g_ptr_array_add(r->hk, hk);
 	}
 }
@@ -263,7 +288,7 @@ static char **nohz_argv(const struct vrun *run, const char *script, const char *
 static int nohz_run_one(const struct bench_opts *o, const char *exits, struct nohz_report *r)
 {
 	g_autofree char *script = NULL;
-	g_autoptr(GHashTable) snaps = NULL;
+	g_autoptr(GHashTable) snaps = NULL, marks = NULL;
 	g_autoptr(GPtrArray) ws = NULL;
 	g_auto(GStrv) argv = NULL;
 	struct vrun run;
@@ -281,7 +306,8 @@ static int nohz_run_one(const struct bench_opts *o, const char *exits, struct no
 		vrun_wait(&run);
 		snaps = vrun_snapshots(&run);
 		ws = nohz_parse(run.out, snaps);
-		nohz_collect(exits, ws, r);
+		marks = vrun_dev_marks(run.err);
+		nohz_collect(exits, ws, marks, r);
 		if (!vrun_ok(&run)) {
 			g_autofree char *tail = vrun_err_tail(&run);
 

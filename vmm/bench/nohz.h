@@ -56,6 +56,16 @@ struct nohz_hk {
 	double send_exits_per_kick;
 	double reduction; /* 1 - this / absent's, same exits setting */
 	bool lost;	  /* a remote call never ran */
+	/*
+	 * The cost side (docs/nohz.md): the poller's CPU seconds per second of
+	 * the load window, and the kick rate at which the send exits saved
+	 * against absent, at breakeven_exit_ns each, equal it.
+	 */
+	double poller_cpu_per_s;
+	double exits_saved_per_kick;
+	double breakeven_exit_ns;
+	double breakeven_kicks_per_s;
+	const char *breakeven_basis; /* static text */
 };
 
 #define NOHZ_SEND_BY_PATH "icr_writes+hypercalls+pio"

@@ -34,6 +34,11 @@ static const struct bench_field nohz_hk_fields[] = {
 	BENCH_FIELD(BENCH_NUM, struct nohz_hk, send_exits_per_kick, "send_exits_per_kick"),
 	BENCH_FIELD(BENCH_NUM, struct nohz_hk, reduction, "reduction_vs_absent"),
 	BENCH_FIELD(BENCH_BOOL, struct nohz_hk, lost, "lost"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, poller_cpu_per_s, "poller_cpu_per_s"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, exits_saved_per_kick, "exits_saved_per_kick"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, breakeven_exit_ns, "breakeven_exit_ns"),
+	BENCH_FIELD(BENCH_NUM, struct nohz_hk, breakeven_kicks_per_s, "breakeven_kicks_per_s"),
+	BENCH_FIELD(BENCH_STR, struct nohz_hk, breakeven_basis, "breakeven_basis"),
 	BENCH_FIELDS_END,
 };
 
@@ -101,6 +106,30 @@ static void nohz_print_rows(const struct nohz_report *r, FILE *f)
 	}
 }
 
+/* The poller's CPU and the break-even of each configuration that has a poller figure. */
+static void nohz_print_cost(const struct nohz_report *r, FILE *f)
+{
+	char a[32], b[32], c[32];
+
+	fprintf(f, "\nthe poller's cost: host CPU seconds per second of the load window, and the\n"
+		   "kick rate above which the send exits saved against absent pay for it\n");
+	for (guint i = 0; i < r->hk->len; i++) {
+		const struct nohz_hk *hk = g_ptr_array_index(r->hk, i);
+
+		if (isnan(hk->poller_cpu_per_s))
+			continue;
+		fprintf(f, "%-8s %-13s poller %s CPU-s/s", hk->exits, hk->config,
+			bench_fmt_num(a, sizeof(a), hk->poller_cpu_per_s, 3));
+		if (hk->breakeven_basis)
+			fprintf(f,
+				"; saves %s exits/kick; at %.0f ns/exit (%s) pays above %s kicks/s",
+				bench_fmt_num(b, sizeof(b), hk->exits_saved_per_kick, 3),
+				hk->breakeven_exit_ns, hk->breakeven_basis,
+				bench_fmt_num(c, sizeof(c), hk->breakeven_kicks_per_s, 0));
+		fputc('\n', f);
+	}
+}
+
 static void nohz_print_hk(const struct nohz_report *r, FILE *f)
 {
 	char a[32], b[32], c[32], e[32], g[32], h[32], k[32], n[32];
@@ -125,6 +154,7 @@ static void nohz_print_hk(const struct nohz_report *r, FILE *f)
 			bench_fmt_num(e, sizeof(e), 100 * hk->reduction, 1),
 			hk->lost ? "  LOST remote calls" : "");
 	}
+	nohz_print_cost(r, f);
 }
 
 void nohz_report_print(const struct nohz_report *r, FILE *f)

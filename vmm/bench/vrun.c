@@ -2,12 +2,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench/phase.h"
 #include "bench/vrun.h"
+#include "devices/vipi.h"
 #include "util/log.h"
 
 #define VRUN_POLL_US 100000
@@ -213,4 +217,58 @@ GHashTable *vrun_snapshots(const struct vrun *run)
 			g_hash_table_replace(snaps, g_strdup(label), vrun_vcpus(vcpus));
 	}
 	return snaps;
+}
+
+/* Moves every entry of FROM into TO (replacing). */
+static void vrun_merge(GHashTable *to, GHashTable *from)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, from);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		g_hash_table_iter_steal(&it);
+		g_hash_table_replace(to, k, v);
+	}
+}
+
+/* A label can have several lines (the device's and the VM's); they merge. */
+GHashTable *vrun_dev_marks(const char *path)
+{
+	GHashTable *marks = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+						  (GDestroyNotify)g_hash_table_unref);
+	g_auto(GStrv) lines = vrun_lines(path);
+
+	for (char **l = lines; *l; l++) {
+		char *p = strstr(*l, VIPI_PHASE_LINE_PREFIX), *colon, *end;
+		unsigned long label;
+		GHashTable *kv, *m;
+
+		if (!p || !(colon = strchr(p, ':')))
+			continue;
+		label = strtoul(p + strlen(VIPI_PHASE_LINE_PREFIX), &end, 10);
+		if (end != colon)
+			continue;
+		m = g_hash_table_lookup(marks, GUINT_TO_POINTER(label));
+		if (!m) {
+			m = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+			g_hash_table_insert(marks, GUINT_TO_POINTER(label), m);
+		}
+		kv = phase_parse_result(colon + 1);
+		vrun_merge(m, kv);
+		g_hash_table_unref(kv);
+	}
+	return marks;
+}
+
+double vrun_mark_delta(GHashTable *marks, unsigned long label, const char *name)
+{
+	GHashTable *a = g_hash_table_lookup(marks, GUINT_TO_POINTER(label));
+	GHashTable *b = g_hash_table_lookup(marks, GUINT_TO_POINTER(label + 1));
+	const char *va = a ? g_hash_table_lookup(a, name) : NULL;
+	const char *vb = b ? g_hash_table_lookup(b, name) : NULL;
+
+	if (!va || !vb)
+		return NAN;
+	return (double)g_ascii_strtoull(vb, NULL, 10) - (double)g_ascii_strtoull(va, NULL, 10);
 }

@@ -42,5 +42,13 @@ char **vrun_lines(const char *path);
 char *vrun_err_tail(const struct vrun *run);
 /* "LABEL" -> GPtrArray of per-vCPU GHashTable (name -> guint64 *). */
 GHashTable *vrun_snapshots(const struct vrun *run);
+/*
+ * The device's own figures at each phase mark, from vipi run's stderr at
+ * PATH, lines VIPI_PHASE_LINE_PREFIX "N: k=v ...": label N -> (k -> value
+ * as a string).
+ */
+GHashTable *vrun_dev_marks(const char *path);
+/* NAME at mark LABEL+1 minus at LABEL in MARKS; NAN when the log lacks either. */
+double vrun_mark_delta(GHashTable *marks, unsigned long label, const char *name);
 
 #endif
