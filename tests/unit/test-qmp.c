@@ -2,7 +2,7 @@
 /*
  * The QMP client against a tiny fake QEMU on a unix socket: the greeting
  * and capabilities handshake, events interleaved with replies, errors, the
- * vCPU map of query-cpus-fast and query-stats' per-vCPU counters (scalars
+ * vCPU map and thread ids of query-cpus-fast and query-stats' per-vCPU counters (scalars
  * kept, histograms and booleans dropped), and a server that hangs up.
  */
 #include <gio/gio.h>
@@ -136,6 +136,32 @@ static void test_vcpu_stats(void)
 	fake_stop(&f);
 }
 
+/* Thread ids in cpu-index order, for tracefs; a vCPU without one fails the whole. */
+static void test_vcpu_tids(void)
+{
+	const char *const replies[] = { "{\"return\": [{\"cpu-index\": 1, \"thread-id\": 4243}, "
+					"{\"cpu-index\": 0, \"thread-id\": 4242}]}\n",
+					"{\"return\": [{\"cpu-index\": 1, \"thread-id\": 4243}]}\n",
+					NULL };
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GArray) tids = NULL;
+	struct fake f;
+	struct qmp *q;
+
+	fake_start(&f, replies);
+	q = qmp_connect(f.path, 2000, &err);
+	g_assert_no_error(err);
+	tids = qmp_vcpu_tids(q, &err);
+	g_assert_no_error(err);
+	g_assert_cmpuint(tids->len, ==, 2);
+	g_assert_cmpint(g_array_index(tids, pid_t, 0), ==, 4242);
+	g_assert_cmpint(g_array_index(tids, pid_t, 1), ==, 4243);
+	g_assert_null(qmp_vcpu_tids(q, &err));
+	g_assert_nonnull(err);
+	qmp_close(q);
+	fake_stop(&f);
+}
+
 static void test_events_and_errors(void)
 {
 	const char *const replies[] = {
@@ -188,6 +214,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/qmp/vcpu-stats", test_vcpu_stats);
+	g_test_add_func("/qmp/vcpu-tids", test_vcpu_tids);
 	g_test_add_func("/qmp/events-and-errors", test_events_and_errors);
 	g_test_add_func("/qmp/hangup", test_hangup);
 	g_test_add_func("/qmp/no-server", test_no_server);

@@ -16,6 +16,7 @@
 #include "bench/ipi.h"
 #include "bench/phase.h"
 #include "bench/qemu.h"
+#include "kvm/trace.h"
 #include "util/life.h"
 #include "util/log.h"
 
@@ -32,9 +33,51 @@ struct ipi_qemu_run {
 	GHashTable *calib; /* "method scenario" -> delta of its calibration phase */
 	double tsc_mhz;
 	gint64 deadline;
-	gint64 life_by; /* the boot watchdog's port I/O check (util/life.h); 0 once done */
-	gint64 init_by; /* the guest's first line is due (util/life.h); 0 once seen */
+	gint64 life_by;		/* the boot watchdog's port I/O check (util/life.h); 0 once done */
+	gint64 init_by;		/* the guest's first line is due (util/life.h); 0 once seen */
+	struct vm_trace *trace; /* exits by reason of QEMU's vCPU threads; NULL: none */
 };
+
+/*
+ * The same instruments as the vipi rows: tracefs' exits by reason and ICR
+ * writes of QEMU's vCPU threads (their ids from query-cpus-fast) added to
+ * SNAP as "trace_<name>", the keys `vipi run --trace-exits` gives its
+ * snapshots. Without them (not root, no tracefs) the rows just lack them.
+ */
+static void ipi_qemu_trace(struct ipi_qemu_run *run, GPtrArray *snap)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GArray) tids = NULL;
+	GHashTable **counts;
+
+	if (!run->trace)
+		return;
+	tids = qmp_vcpu_tids(run->qmp, &err);
+	if (!tids || tids->len != snap->len) {
+		pr_warn("bench: qemu: no vCPU thread ids (%s): no exits by reason",
+			err ? err->message : "vCPU count differs");
+		g_clear_pointer(&run->trace, trace_close);
+		return;
+	}
+	counts = trace_read(run->trace, (const pid_t *)tids->data, tids->len);
+	if (!counts) {
+		/* Closed for good: a phase never mixes traced and untraced marks. */
+		pr_warn("bench: qemu: tracefs histograms unreadable or lossy: no exits by reason");
+		g_clear_pointer(&run->trace, trace_close);
+		return;
+	}
+	for (guint i = 0; i < tids->len; i++) {
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_iter_init(&it, counts[i]);
+		while (g_hash_table_iter_next(&it, &k, &v))
+			g_hash_table_replace(g_ptr_array_index(snap, i),
+					     g_strdup_printf("trace_%s", (char *)k),
+					     g_memdup2(v, sizeof(guint64)));
+	}
+	trace_counts_free(counts, tids->len);
+}
 
 static bool ipi_qemu_connect(struct ipi_qemu_run *run, GPid pid, bool *exited, GError **err)
 {
@@ -109,6 +152,7 @@ static bool ipi_qemu_on_mark(struct ipi_qemu_run *run, char **w, GError **err)
 
 	if (!snap)
 		return false;
+	ipi_qemu_trace(run, snap);
 	if (!g_strcmp0(w[1], "begin")) {
 		g_clear_pointer(&run->begin, g_ptr_array_unref);
 		run->begin = g_steal_pointer(&snap);
@@ -141,6 +185,18 @@ static void ipi_qemu_on_result(struct ipi_qemu_run *run, char **w, const char *l
 	g_ptr_array_add(run->r->rows, row);
 	pr_info("bench: qemu %s/%s: %.4f sender exits per kick over %" G_GUINT64_FORMAT " kicks",
 		w[1], w[2], row->sender_exits_per_kick, row->kicks);
+}
+
+/* As vipi run --trace-exits does: one line when tracefs cannot be had. */
+static void ipi_qemu_trace_open(struct ipi_qemu_run *run)
+{
+	g_autofree char *why = NULL;
+
+	if (!run->o->trace_exits)
+		return;
+	run->trace = trace_open(&why);
+	if (!run->trace)
+		pr_warn("bench: qemu: no exits by reason: %s", why ? why : "tracefs unavailable");
 }
 
 /* Follows the guest's handshake until DONE. */
@@ -240,7 +296,9 @@ int bench_ipi_qemu(const struct bench_opts *o, struct bench_report *r)
 	run.init_by = now + (gint64)VIPI_INIT_S * G_USEC_PER_SEC;
 	run.calib = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					  (GDestroyNotify)g_ptr_array_unref);
+	ipi_qemu_trace_open(&run);
 	ret = ipi_qemu_talk(&run, pid);
+	trace_close(run.trace);
 	g_spawn_close_pid(pid);
 	g_clear_object(&run.in);
 	g_clear_object(&run.mark);

@@ -217,6 +217,46 @@ static GHashTable *qmp_cpu_map(struct qmp *q, GError **err)
 	return map;
 }
 
+GArray *qmp_vcpu_tids(struct qmp *q, GError **err)
+{
+	g_autoptr(JsonNode) r = qmp_execute_array(q, "query-cpus-fast", NULL, err);
+	GArray *tids;
+	JsonArray *a;
+
+	if (!r)
+		return NULL;
+	a = json_node_get_array(r);
+	tids = g_array_new(FALSE, TRUE, sizeof(pid_t));
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonObject *cpu = qmp_elem_obj(a, i);
+		JsonNode *idx = cpu ? json_object_get_member(cpu, "cpu-index") : NULL;
+		JsonNode *tid = cpu ? json_object_get_member(cpu, "thread-id") : NULL;
+		gint64 n;
+		pid_t t;
+
+		if (!idx || !tid || !JSON_NODE_HOLDS_VALUE(idx) || !JSON_NODE_HOLDS_VALUE(tid) ||
+		    json_node_get_value_type(idx) != G_TYPE_INT64 ||
+		    json_node_get_value_type(tid) != G_TYPE_INT64)
+			continue;
+		n = json_node_get_int(idx);
+		t = json_node_get_int(tid);
+		if (n < 0 || n >= QMP_MAX_VCPUS || t <= 0)
+			continue;
+		if ((guint)n >= tids->len)
+			g_array_set_size(tids, n + 1);
+		g_array_index(tids, pid_t, n) = t;
+	}
+	for (guint i = 0; i < tids->len; i++) {
+		if (!g_array_index(tids, pid_t, i)) {
+			g_set_error(err, qmp_quark(), 7,
+				    "QMP query-cpus-fast: no thread-id for vCPU %u", i);
+			g_array_unref(tids);
+			return NULL;
+		}
+	}
+	return tids;
+}
+
 static GHashTable *qmp_stats_table(JsonArray *stats)
 {
 	GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <sys/types.h>
 
 struct qmp;
 
@@ -35,6 +36,12 @@ JsonNode *qmp_execute(struct qmp *q, const char *cmd, const char *args, GError *
  * booleans are left out).
  */
 GPtrArray *qmp_vcpu_stats(struct qmp *q, GError **err);
+
+/*
+ * Every vCPU's host thread id (query-cpus-fast "thread-id"), a new array of
+ * pid_t in cpu-index order: for tracefs, whose counts are per thread.
+ */
+GArray *qmp_vcpu_tids(struct qmp *q, GError **err);
 
 /* Asks QEMU to quit; it may close the socket before answering. */
 void qmp_quit(struct qmp *q);

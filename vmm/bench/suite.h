@@ -20,7 +20,7 @@ struct bench_opts {
 	char **methods;
 	char **scenarios;
 	unsigned int timeout_s;	     /* per guest run */
-	bool trace_exits;	     /* vipi rows: exits by reason (vipi run --trace-exits) */
+	bool trace_exits;	     /* every row: exits by reason (tracefs) */
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
 };
 
