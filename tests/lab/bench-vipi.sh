@@ -51,16 +51,18 @@ print("ok: exits by reason sum to each phase's exits (off by at most %d); "
 # Issue #13: deliveries and the cost side in every row. Merges are counted
 # on the device's path only (the mailbox bit, KVM_SIGNAL_MSI); a kick that
 # lands on a vector already pending in the target's IRR merges uncounted,
-# so delivered + coalesced is at most the kicks (a few foreign
-# call-function-single interrupts aside), and the native and PV rows, which
-# never touch the mailbox, count no merge.
+# so delivered + coalesced is at most the kicks (a few foreign interrupts
+# and merges aside: the module counts the target's call-function-single
+# interrupts and every mailbox merge of the stream, and the kernel's own
+# IPIs travel through vipi.ko too), and the native and PV rows, which never
+# post a kick to the mailbox, count no more merges than those few.
 for (vmm, m, s), row in rows.items():
     for f in ("delivered", "coalesced"):
         assert isinstance(row[f], int), (m, s, f, row[f])
     assert row["delivered"] > 0, "%s/%s: nothing delivered" % (m, s)
     assert row["delivered"] + row["coalesced"] <= row["kicks"] + 5, (m, s, row["delivered"], row["coalesced"])
     if m in ("native", "kvm-pv"):
-        assert row["coalesced"] == 0, (m, s, row["coalesced"])
+        assert row["coalesced"] <= 5, (m, s, row["coalesced"])
     for f in ("deliveries_per_second", "sender_exits_per_delivered",
               "receiver_exits_per_delivered", "poller_cpu_per_s"):
         assert row[f] is not None, "%s/%s: no %s" % (m, s, f)
