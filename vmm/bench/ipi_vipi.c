@@ -55,6 +55,25 @@ struct ipi_vipi_data {
 	GHashTable *marks; /* N -> the device's log values */
 };
 
+/*
+ * A thread's CPU clock, read at two marks less than IPI_VIPI_SHORT_S apart
+ * (the adaptive device's whole stream, in the lab), gives a ratio too
+ * coarse to trust (over 1.0 was seen): the row says so.
+ */
+#define IPI_VIPI_SHORT_S 0.01
+
+static void ipi_vipi_note_short(struct bench_row *row)
+{
+	double s = row->kicks / row->kicks_per_second;
+	g_autofree char *older = NULL;
+
+	if (!(s < IPI_VIPI_SHORT_S) || isnan(row->poller_cpu_per_s))
+		return;
+	older = g_steal_pointer(&row->note);
+	row->note = g_strdup_printf("poller_cpu_per_s over a %.2f ms stream: coarse%s%s", s * 1e3,
+				    older ? "; " : "", older ? older : "");
+}
+
 /* A row from "RESULT METHOD SCENARIO k=v ..."; NULL (and a warning) if unusable. */
 static struct bench_row *ipi_vipi_row(struct ipi_vipi_data *d, char **w)
 {
@@ -87,6 +106,7 @@ static struct bench_row *ipi_vipi_row(struct ipi_vipi_data *d, char **w)
 	row->poller_cpu_seconds = cpu_ns / 1e9;
 	/* The marks bracket the send loop, whose seconds kicks/s was taken over. */
 	row->poller_cpu_per_s = row->poller_cpu_seconds * row->kicks_per_second / row->kicks;
+	ipi_vipi_note_short(row);
 	/* Words the poller took whose vector KVM found already pending merged there. */
 	mc = vrun_mark_delta(d->marks, label, "inject_coalesced");
 	if (mc > 0)
