@@ -130,7 +130,8 @@ int sandbox_prepare(void)
 	 * may open iconv's files; every errno's text is cached now instead.
 	 */
 	for (int e = 1; e < 134; e++)
-		sandbox_strerror_len += strlen(g_strerror(e)); /* used: g_strerror() is G_GNUC_CONST */
+		sandbox_strerror_len +=
+			strlen(g_strerror(e)); /* used: g_strerror() is G_GNUC_CONST */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGSYS, &sa, NULL))
 		return pr_errno(-errno, "sandbox: SIGSYS handler");

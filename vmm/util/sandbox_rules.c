@@ -32,17 +32,30 @@
 #define ALL (M | V | P)
 
 /* Any arguments. */
-#define ANY(sys, cls, why_) { SCMP_SYS(sys), #sys, cls, SANDBOX_ALWAYS, -1, 0, 0, why_ }
+#define ANY(sys, cls, why_)                                                                        \
+	{                                                                                          \
+		SCMP_SYS(sys), #sys, cls, SANDBOX_ALWAYS, -1, 0, 0, why_                           \
+	}
 /* Only with --trace-exits. */
-#define TRACE(sys, cls, why_) { SCMP_SYS(sys), #sys, cls, SANDBOX_TRACE, -1, 0, 0, why_ }
+#define TRACE(sys, cls, why_)                                                                      \
+	{                                                                                          \
+		SCMP_SYS(sys), #sys, cls, SANDBOX_TRACE, -1, 0, 0, why_                            \
+	}
 /* Argument ARG (its low 32 bits) equal to VALUE. */
 #define ARG(sys, arg_, v, cls, why_)                                                               \
-	{ SCMP_SYS(sys), #sys "(" #v ")", cls, SANDBOX_ALWAYS, arg_, 0, v, why_ }
+	{                                                                                          \
+		SCMP_SYS(sys), #sys "(" #v ")", cls, SANDBOX_ALWAYS, arg_, 0, v, why_              \
+	}
 /* Argument ARG with the bits of MASK all clear. */
 #define CLEAR(sys, arg_, m, cls, why_)                                                             \
-	{ SCMP_SYS(sys), #sys "(no " #m ")", cls, SANDBOX_ALWAYS, arg_, m, 0, why_ }
+	{                                                                                          \
+		SCMP_SYS(sys), #sys "(no " #m ")", cls, SANDBOX_ALWAYS, arg_, m, 0, why_           \
+	}
 /* ioctl(fd, REQ, ...): the request compared as the kernel does, 32 bits. */
-#define IOCTL(req, cls, why_) { SCMP_SYS(ioctl), #req, cls, SANDBOX_ALWAYS, 1, 0, req, why_ }
+#define IOCTL(req, cls, why_)                                                                      \
+	{                                                                                          \
+		SCMP_SYS(ioctl), #req, cls, SANDBOX_ALWAYS, 1, 0, req, why_                        \
+	}
 
 const struct sandbox_rule sandbox_rules[] = {
 	/* ioctls, by request number. */
@@ -102,6 +115,7 @@ const struct sandbox_rule sandbox_rules[] = {
 	ANY(gettid, V, "the poller publishes its TID (its CPU time, tracefs)"),
 	ANY(sched_setaffinity, V, "--vipi-poller-cpu: the poller pins itself"),
 	ARG(prctl, 0, PR_SET_NAME, V, "the poller names itself vipi-poller"),
+	ARG(prctl, 0, PR_GET_NAME, V, "the poller's sandbox_enter() keeps its name for SIGSYS"),
 	ARG(prctl, 0, PR_SET_NO_NEW_PRIVS, V,
 	    "the poller confines itself further (libseccomp sets it first); only takes away"),
 	ARG(seccomp, 0, SECCOMP_SET_MODE_FILTER, V,
@@ -114,7 +128,7 @@ const struct sandbox_rule sandbox_rules[] = {
 	ANY(close, M, "the end: every fd of the VM, its vCPUs and devices"),
 	ANY(newfstatat, M, "g_file_get_contents(), g_file_set_contents(), stdio"),
 	ANY(fstat, M, "g_file_get_contents(), stdio"),
-	ANY(lseek, M, "stdio"),
+	ANY(lseek, M, "stdio, g_file_get_contents()"),
 	ANY(rename, M, "g_file_set_contents(): the --stats file takes its place whole"),
 	ANY(fsync, M, "g_file_set_contents() syncs before the rename when the file existed"),
 	ANY(rmdir, M, "--trace-exits: the tracefs instance goes at the end"),
