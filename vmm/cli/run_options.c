@@ -16,6 +16,7 @@
 #include "kvm/exits.h"
 #include "lab/lab.h"
 #include "util/log.h"
+#include "util/sandbox.h"
 #include "util/vipi_config.h"
 
 #define RUN_DEFAULT_CPUS    1
@@ -92,7 +93,7 @@ static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_co
 			     "count exits by reason and ICR writes per vCPU in tracefs (root)"),
 		CLI_OPT_FLAG("timing", &a->timing, "print the time to the guest command's start"),
 		CLI_OPT_STRING("sandbox", &a->sandbox,
-			       "each VMM thread confines itself with seccomp (default on)",
+			       "each VMM thread confines itself with seccomp (default on; off in sanitizer builds)",
 			       "on|off"),
 		/* A debug aid, hidden: vCPU 0 makes a forbidden call (docs/robustness.md). */
 		{ "sandbox-probe", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &a->sandbox_probe,
@@ -142,7 +143,8 @@ static int run_config(const struct run_args *a, struct vipi_config *c)
 	const char *kit = g_getenv("VIPI_KIT") ? g_getenv("VIPI_KIT") : VIPI_KIT_DIR;
 
 	c->nr_cpus = RUN_DEFAULT_CPUS;
-	c->pv_ipi = c->vipi = c->sandbox = true;
+	c->pv_ipi = c->vipi = true;
+	c->sandbox = SANDBOX_DEFAULT;
 	c->vipi_spin_us = VIPI_SPIN_US_DEFAULT;
 	c->lab = LAB_AUTO;
 	if (!run_config_numbers(a, c) || !cli_onoff("--pv-ipi", a->pv_ipi, &c->pv_ipi) ||

@@ -15,6 +15,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/*
+ * ASan's LeakSanitizer stops the world with clone() and ptrace() at exit,
+ * which no class allows: sanitizer builds run with --sandbox off unless
+ * asked (docs/robustness.md).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANDBOX_DEFAULT false
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANDBOX_DEFAULT false
+#endif
+#endif
+#ifndef SANDBOX_DEFAULT
+#define SANDBOX_DEFAULT true
+#endif
+
 enum sandbox_class {
 	SANDBOX_MAIN,	/* the main thread: the run's loop, its end and teardown */
 	SANDBOX_VCPU,	/* a vCPU thread: KVM_RUN and the device models */

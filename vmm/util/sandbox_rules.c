@@ -13,8 +13,10 @@
  *
  * The guest starts the poller by a register write, so on a vCPU thread:
  * the poller inherits the vCPU filter and adds its own, and a call passes
- * only if both allow it. That is why VCPU lists what creating a thread takes
- * (clone3, rseq, set_robust_list, the poller's name, affinity and filter).
+ * only if both allow it. So every poller entry is a vCPU entry too (PV,
+ * tests/unit/test-sandbox.c checks it), and VCPU lists what creating a
+ * thread takes (clone3, rseq, set_robust_list, the poller's name, affinity
+ * and filter).
  */
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -30,6 +32,8 @@
 #define V   (1u << SANDBOX_VCPU)
 #define P   (1u << SANDBOX_POLLER)
 #define ALL (M | V | P)
+/* The poller's: also the vCPU filter's, which the poller inherits (above). */
+#define PV (P | V)
 
 /* Any arguments. */
 #define ANY(sys, cls, why_)                                                                        \
@@ -61,13 +65,12 @@ const struct sandbox_rule sandbox_rules[] = {
 	/* ioctls, by request number. */
 	IOCTL(KVM_RUN, V, "the vCPU's loop"),
 	IOCTL(KVM_IRQ_LINE, M | V,
-	      "ISA interrupt edges: the UARTs (vCPU: the guest's register writes; main: "
-	      "console input arriving), the i8042"),
+	      "the UARTs' interrupt edges: the guest's register writes (vCPU), console input "
+	      "arriving (main)"),
 	IOCTL(KVM_IOEVENTFD, M | V,
 	      "the vipi doorbell's ioeventfd moves when the guest enables the device or moves "
 	      "BAR0 (vCPU); devices_exit() removes it (main)"),
-	IOCTL(KVM_SIGNAL_MSI, V | P,
-	      "the poller's kick injection; the device's own drains on a vCPU (disable)"),
+	IOCTL(KVM_SIGNAL_MSI, PV, "the poller's kick injection"),
 	IOCTL(TCGETS, M, "isatty() and tcgetattr(): the interactive console (run_console.c)"),
 	IOCTL(TCSETS, M, "tcsetattr(TCSANOW): the console's raw mode on, and back off at the end"),
 
@@ -82,7 +85,7 @@ const struct sandbox_rule sandbox_rules[] = {
 	ANY(pread64, M | V,
 	    "KVM's binary stats fds: the summary, the watchdog and --stats (main), phase-mark "
 	    "snapshots (vCPU)"),
-	ANY(poll, M | P, "the main loop's wait; the poller's sleep on the doorbell"),
+	ANY(poll, M | PV, "the main loop's wait; the poller's sleep on the doorbell"),
 
 	/* Memory: GLib allocates for log lines and end reasons; thread stacks. */
 	ANY(brk, ALL, "malloc()"),
@@ -90,6 +93,7 @@ const struct sandbox_rule sandbox_rules[] = {
 	      "malloc()'s arenas and large blocks, thread stacks; never executable"),
 	CLEAR(mprotect, 2, PROT_EXEC, ALL,
 	      "malloc() growing a thread's arena, thread stacks' guard pages; never executable"),
+	ANY(mremap, ALL, "realloc() of large blocks (a tracefs hist file read whole)"),
 	ANY(munmap, ALL, "free() of large blocks, thread stacks; main: guest RAM, kvm_run pages"),
 	ANY(madvise, ALL, "free() trimming arenas; a thread's stack released at its exit"),
 
@@ -102,7 +106,7 @@ const struct sandbox_rule sandbox_rules[] = {
 	    "call where the clocksource has no vDSO (the lab) and for CPU-time clocks"),
 	ANY(rt_sigprocmask, ALL, "glibc masks signals around thread creation and exit"),
 	ANY(rt_sigreturn, ALL, "the return from a signal handler: the vCPU kick (SIGUSR1)"),
-	ANY(exit, V | P, "a thread's end"),
+	ANY(exit, PV, "a thread's end"),
 	ANY(exit_group, M, "the process's end"),
 	ANY(sched_yield, V, "vipi_poller_start() waits for the new poller's TID"),
 	ANY(getpid, M, "pthread_kill(): the vCPU kick"),
