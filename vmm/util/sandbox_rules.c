@@ -134,6 +134,8 @@ const struct sandbox_rule sandbox_rules[] = {
 	ANY(fstat, M, "g_file_get_contents(), stdio"),
 	ANY(lseek, M, "stdio, g_file_get_contents()"),
 	ANY(rename, M, "g_file_set_contents(): the --stats file takes its place whole"),
+	ANY(fallocate, M, "g_file_set_contents() reserves the --stats file's size"),
+	ANY(unlink, M, "g_file_set_contents() removes its temporary file when writing fails"),
 	ANY(fsync, M, "g_file_set_contents() syncs before the rename when the file existed"),
 	ANY(rmdir, M, "--trace-exits: the tracefs instance goes at the end"),
 	TRACE(openat, V, "--trace-exits: a phase mark's snapshot reads the tracefs hist files"),
