@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -129,6 +130,8 @@ int sandbox_prepare(void)
 	 * GLib converts strerror()'s text to UTF-8 in non-UTF-8 locales, which
 	 * may open iconv's files; every errno's text is cached now instead.
 	 */
+	/* glibc reads the time zone on the first gmtime_r() (the RTC, on a vCPU). */
+	tzset();
 	for (int e = 1; e < 134; e++)
 		sandbox_strerror_len +=
 			strlen(g_strerror(e)); /* used: g_strerror() is G_GNUC_CONST */

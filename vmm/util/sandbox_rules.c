@@ -45,6 +45,11 @@
 	{                                                                                          \
 		SCMP_SYS(sys), #sys, cls, SANDBOX_TRACE, -1, 0, 0, why_                            \
 	}
+/* Only with --trace-exits, argument ARG (its low 32 bits) equal to VALUE. */
+#define TRACE_ARG(sys, arg_, v, cls, why_)                                                         \
+	{                                                                                          \
+		SCMP_SYS(sys), #sys "(" #v ")", cls, SANDBOX_TRACE, arg_, 0, v, why_               \
+	}
 /* Argument ARG (its low 32 bits) equal to VALUE. */
 #define ARG(sys, arg_, v, cls, why_)                                                               \
 	{                                                                                          \
@@ -104,6 +109,7 @@ const struct sandbox_rule sandbox_rules[] = {
 	ANY(clock_gettime, ALL,
 	    "g_get_monotonic_time(), the poller's spin window, the RTC, thread CPU time: a real "
 	    "call where the clocksource has no vDSO (the lab) and for CPU-time clocks"),
+	ANY(gettimeofday, ALL, "glibc's gettimeofday() where the vDSO cannot serve it (the lab)"),
 	ANY(rt_sigprocmask, ALL, "glibc masks signals around thread creation and exit"),
 	ANY(rt_sigreturn, ALL, "the return from a signal handler: the vCPU kick (SIGUSR1)"),
 	ANY(exit, PV, "a thread's end"),
@@ -132,7 +138,8 @@ const struct sandbox_rule sandbox_rules[] = {
 	ANY(close, M, "the end: every fd of the VM, its vCPUs and devices"),
 	ANY(newfstatat, M, "g_file_get_contents(), g_file_set_contents(), stdio"),
 	ANY(fstat, M, "g_file_get_contents(), stdio"),
-	ANY(lseek, M, "stdio, g_file_get_contents()"),
+	ANY(lseek, M, "stdio: g_file_get_contents() of sysfs and tracefs files (size 0)"),
+	ARG(fcntl, 1, F_GETFL, M, "fdopen(): g_file_get_contents() of sysfs and tracefs files"),
 	ANY(rename, M, "g_file_set_contents(): the --stats file takes its place whole"),
 	ANY(fallocate, M, "g_file_set_contents() reserves the --stats file's size"),
 	ANY(unlink, M, "g_file_set_contents() removes its temporary file when writing fails"),
@@ -142,6 +149,8 @@ const struct sandbox_rule sandbox_rules[] = {
 	TRACE(close, V, "--trace-exits: the same, g_file_get_contents()"),
 	TRACE(newfstatat, V, "--trace-exits: the same, g_file_get_contents()"),
 	TRACE(fstat, V, "--trace-exits: the same, g_file_get_contents()"),
+	TRACE(lseek, V, "--trace-exits: the same, through stdio (tracefs files have size 0)"),
+	TRACE_ARG(fcntl, 1, F_GETFL, V, "--trace-exits: the same, fdopen()"),
 };
 
 const unsigned int sandbox_nr_rules = sizeof(sandbox_rules) / sizeof(sandbox_rules[0]);
