@@ -171,13 +171,13 @@ static uint64_t vipi_spin_adapt(uint64_t cur, uint64_t max, uint64_t slept)
  */
 static bool vipi_poller_setup(struct vipi_dev *dev)
 {
+	pid_t tid = (pid_t)syscall(SYS_gettid); /* the poller's filter has no gettid */
 	int r;
 
 	pthread_setname_np(pthread_self(), "vipi-poller");
 	vipi_pin(dev);
 	r = dev->sandbox ? sandbox_enter(SANDBOX_POLLER, SANDBOX_ALWAYS) : 0;
-	atomic_store_explicit(&dev->poller_tid, r ? -1 : (pid_t)syscall(SYS_gettid),
-			      memory_order_release);
+	atomic_store_explicit(&dev->poller_tid, r ? -1 : tid, memory_order_release);
 	return !r;
 }
 
