@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The sandbox (vmm/util/sandbox.h) in one lab boot: while `vipi run --cpus
 # 2` runs a guest that binds the vipi device (so that the poller runs) and
-# sleeps 3 s, every vCPU thread, the poller and the main thread show
+# sleeps 10 s (3 s proved too short on a loaded lab machine: the threads
+# were leaving while listed), every vCPU thread, the poller and the main thread show
 # "Seccomp: 2" (filter mode) in /proc/PID/task/*/status; and the hidden
 # --sandbox-probe (vCPU 0 calls socket() before its first KVM_RUN) kills
 # vipi with SIGSYS (status 159 in sh) after exactly one line naming the
@@ -9,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 cat >"$tmp/inner.sh" <<'INNER'
 vipi=$1 dir=$2
-"$vipi" run --lab never --cpus 2 -- sh -c 'insmod /lib/vipi/vipi.ko && sleep 3' \
+"$vipi" run --lab never --cpus 2 -- sh -c 'insmod /lib/vipi/vipi.ko && sleep 10' \
 	>"$dir/run.out" 2>"$dir/run.err" &
 pid=$!
 # The poller starts when the guest binds the device, a few seconds in.
