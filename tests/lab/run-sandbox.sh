@@ -23,7 +23,8 @@ for t in /proc/$pid/task/*; do
 done
 wait $pid
 echo "run_status=$?"
-"$vipi" run --lab never --sandbox-probe -- true >"$dir/probe.out" 2>"$dir/probe.err"
+# In a subshell: the shell's own "Bad system call" must not land in probe.err.
+(exec "$vipi" run --lab never --sandbox-probe -- true >"$dir/probe.out" 2>"$dir/probe.err")
 echo "probe_status=$?"
 INNER
 out=$("$VIPI" lab -q --cpus 3 -- sh "$tmp/inner.sh" "$VIPI" "$tmp")
