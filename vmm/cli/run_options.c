@@ -93,7 +93,8 @@ static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_co
 			     "count exits by reason and ICR writes per vCPU in tracefs (root)"),
 		CLI_OPT_FLAG("timing", &a->timing, "print the time to the guest command's start"),
 		CLI_OPT_STRING("sandbox", &a->sandbox,
-			       "each VMM thread confines itself with seccomp (default on; off in sanitizer builds)",
+			       "each VMM thread confines itself with seccomp (default on; off in "
+			       "sanitizer builds)",
 			       "on|off"),
 		/* A debug aid, hidden: vCPU 0 makes a forbidden call (docs/robustness.md). */
 		{ "sandbox-probe", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &a->sandbox_probe,
