@@ -20,6 +20,7 @@
 #include "kvm/vm.h"
 #include "lab/lab.h"
 #include "util/log.h"
+#include "util/sandbox.h"
 
 static int run_vm_init(struct run *r)
 {
@@ -67,9 +68,31 @@ static int run_entry_init(struct run *r)
 	return vcpu_setup_boot(r->vm);
 }
 
+/* The SIGSYS reporter, before any thread confines itself (util/sandbox.h). */
+static int run_sandbox_init(struct run *r)
+{
+	return r->cfg.sandbox ? sandbox_prepare() : 0;
+}
+
+/* The vCPU threads, each confined and waiting at the gate. */
 static int run_start_init(struct run *r)
 {
 	return vcpu_start_all(r->vm);
+}
+
+/*
+ * The main thread confines itself after it started the vCPUs (a thread
+ * inherits its creator's filter: theirs would be the intersection), and
+ * only then lets them run the guest.
+ */
+static int run_go_init(struct run *r)
+{
+	unsigned int when = r->cfg.trace_exits ? SANDBOX_TRACE : SANDBOX_ALWAYS;
+	int ret = r->cfg.sandbox ? sandbox_enter(SANDBOX_MAIN, when) : 0;
+
+	if (!ret)
+		vcpu_run_all(r->vm);
+	return ret;
 }
 
 static void run_start_exit(struct run *r)
@@ -93,7 +116,9 @@ static const struct run_step {
 	{ run_routes_init, NULL, CLI_STAGE_KVM },
 	{ run_boot_init, NULL, CLI_STAGE_INPUT },
 	{ run_entry_init, NULL, CLI_STAGE_KVM },
-	{ run_start_init, run_start_exit, CLI_STAGE_KVM },
+	{ run_sandbox_init, NULL, CLI_STAGE_SYSTEM },
+	{ run_start_init, run_start_exit, CLI_STAGE_SYSTEM },
+	{ run_go_init, NULL, CLI_STAGE_SYSTEM },
 };
 
 static int run_init(struct run *r)

@@ -16,6 +16,7 @@
 #include "kvm/exits.h"
 #include "lab/lab.h"
 #include "util/log.h"
+#include "util/sandbox.h"
 #include "util/vipi_config.h"
 
 #define RUN_DEFAULT_CPUS    1
@@ -29,8 +30,8 @@
 /* What GOption fills: the options as typed, until run_config() checks them. */
 struct run_args {
 	char *cpus, *mem, *append, *timeout, *pv_ipi, *lab;
-	char *vipi, *vipi_spin_us, *vipi_poller_cpu, *disable_exits, *halt_poll_ns;
-	gboolean timing, verbose, trace_exits;
+	char *vipi, *vipi_spin_us, *vipi_poller_cpu, *disable_exits, *halt_poll_ns, *sandbox;
+	gboolean timing, verbose, trace_exits, sandbox_probe;
 };
 
 static void run_args_clear(struct run_args *a)
@@ -46,6 +47,7 @@ static void run_args_clear(struct run_args *a)
 	g_free(a->vipi_poller_cpu);
 	g_free(a->disable_exits);
 	g_free(a->halt_poll_ns);
+	g_free(a->sandbox);
 }
 
 void run_config_clear(struct vipi_config *c)
@@ -90,6 +92,14 @@ static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_co
 		CLI_OPT_FLAG("trace-exits", &a->trace_exits,
 			     "count exits by reason and ICR writes per vCPU in tracefs (root)"),
 		CLI_OPT_FLAG("timing", &a->timing, "print the time to the guest command's start"),
+		CLI_OPT_STRING("sandbox", &a->sandbox,
+			       "each VMM thread confines itself with seccomp (default on; off in "
+			       "sanitizer builds)",
+			       "on|off"),
+		/* A debug aid, hidden: vCPU 0 makes a forbidden call (docs/robustness.md). */
+		{ "sandbox-probe", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &a->sandbox_probe,
+		  "vCPU 0 calls socket() before its first KVM_RUN, which the sandbox forbids",
+		  NULL },
 		CLI_OPT_STRING("lab", &a->lab, "use the lab (default auto)", "auto|never|always"),
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &a->verbose,
 		  "show the guest console and more", NULL },
@@ -135,10 +145,12 @@ static int run_config(const struct run_args *a, struct vipi_config *c)
 
 	c->nr_cpus = RUN_DEFAULT_CPUS;
 	c->pv_ipi = c->vipi = true;
+	c->sandbox = SANDBOX_DEFAULT;
 	c->vipi_spin_us = VIPI_SPIN_US_DEFAULT;
 	c->lab = LAB_AUTO;
 	if (!run_config_numbers(a, c) || !cli_onoff("--pv-ipi", a->pv_ipi, &c->pv_ipi) ||
 	    !cli_onoff("--vipi", a->vipi, &c->vipi) ||
+	    !cli_onoff("--sandbox", a->sandbox, &c->sandbox) ||
 	    !cli_exits(a->disable_exits, a->halt_poll_ns, &c->exits) ||
 	    (a->lab && !lab_mode_parse(a->lab, &c->lab)))
 		return VIPI_EXIT_USAGE;
@@ -155,6 +167,7 @@ static int run_config(const struct run_args *a, struct vipi_config *c)
 					     : g_strdup(RUN_BASE_CMDLINE);
 	c->trace_exits = a->trace_exits;
 	c->timing = a->timing;
+	c->sandbox_probe = a->sandbox_probe;
 	c->verbose = a->verbose;
 	c->serial_fds[0] = !c->cmd ? STDOUT_FILENO : c->verbose ? STDERR_FILENO : -1;
 	c->serial_fds[1] = STDOUT_FILENO;

@@ -301,6 +301,7 @@ int vipi_dev_new(const struct vipi_ops *ops, void *ctx, const struct vipi_config
 	dev->ctx = ctx;
 	dev->spin_us = MIN(cfg->vipi_spin_us, VIPI_SPIN_US_MAX);
 	dev->poller_cpu = cfg->vipi_poller_cpu;
+	dev->sandbox = cfg->sandbox;
 	g_mutex_init(&dev->lock);
 	dev->doorbell_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	dev->stop_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

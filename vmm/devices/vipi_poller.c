@@ -26,6 +26,7 @@
 
 #include "devices/vipi_priv.h"
 #include "util/log.h"
+#include "util/sandbox.h"
 #include "util/shared.h"
 
 #define VIPI_SPIN_GROW_MIN_NS 10000ull
@@ -163,13 +164,30 @@ static uint64_t vipi_spin_adapt(uint64_t cur, uint64_t max, uint64_t slept)
 	return cur / 2 < VIPI_SPIN_GROW_MIN_NS ? 0 : cur / 2;
 }
 
+/*
+ * Named, pinned and confined (with --sandbox) before it touches the
+ * mailbox; then it publishes its TID, or -1 when it could not confine
+ * itself and quits.
+ */
+static bool vipi_poller_setup(struct vipi_dev *dev)
+{
+	pid_t tid = (pid_t)syscall(SYS_gettid); /* the poller's filter has no gettid */
+	int r;
+
+	pthread_setname_np(pthread_self(), "vipi-poller");
+	vipi_pin(dev);
+	r = dev->sandbox ? sandbox_enter(SANDBOX_POLLER, SANDBOX_ALWAYS) : 0;
+	atomic_store_explicit(&dev->poller_tid, r ? -1 : tid, memory_order_release);
+	return !r;
+}
+
 static void *vipi_poller(void *arg)
 {
 	struct vipi_dev *dev = arg;
 	uint64_t max_ns = (uint64_t)dev->spin_us * 1000, spin_ns = max_ns, last, t;
 
-	atomic_store_explicit(&dev->poller_tid, (pid_t)syscall(SYS_gettid), memory_order_release);
-	vipi_pin(dev);
+	if (!vipi_poller_setup(dev))
+		return NULL;
 	vipi_set_state(dev, VIPI_POLLER_AWAKE);
 	last = vipi_now_ns();
 	while (!vipi_stopping(dev)) {
@@ -210,11 +228,15 @@ int vipi_poller_start(struct vipi_dev *dev)
 		pr_err("vipi-dev: cannot start the poller: %s", strerror(r));
 		return -r;
 	}
-	pthread_setname_np(dev->poller, "vipi-poller");
-	dev->poller_running = true;
 	/* Its TID is what one reads /proc/self/task/TID/stat by: wait for it. */
 	while (!atomic_load_explicit(&dev->poller_tid, memory_order_acquire))
 		sched_yield();
+	if (atomic_load_explicit(&dev->poller_tid, memory_order_acquire) < 0) {
+		pthread_join(dev->poller, NULL);
+		atomic_store_explicit(&dev->poller_tid, 0, memory_order_release);
+		return -EPERM; /* sandbox_enter() said why */
+	}
+	dev->poller_running = true;
 	return 0;
 }
 

@@ -17,6 +17,7 @@ struct vipi_dev {
 	void *ctx;
 	unsigned int spin_us; /* poll this long after the last request, then sleep */
 	int poller_cpu;	      /* pin the poller to this host CPU; -1: don't */
+	bool sandbox;	      /* the poller confines itself (util/sandbox.h) */
 
 	/* Control plane: registers, enable/disable, the doorbell's place. */
 	GMutex lock;
@@ -37,7 +38,7 @@ struct vipi_dev {
 	pthread_t poller;
 	bool poller_running;
 	atomic_bool poller_stop;
-	_Atomic pid_t poller_tid;
+	_Atomic pid_t poller_tid; /* 0 until it runs; -1: it could not confine itself */
 	uint64_t poller_cpu_done; /* CPU time of earlier poller lives, ns */
 
 	/* struct vipi_counters, field by field, as atomics (vipi_count()). */

@@ -100,6 +100,17 @@ struct vm {
 	int end_efd; /* written once when END is set: wakes the main loop */
 	atomic_bool stopping;
 
+	/*
+	 * vcpu.c: the started vCPU threads confine themselves (util/sandbox.h),
+	 * count in (GATE_READY, the first error in GATE_ERR) and wait for
+	 * vcpu_run_all() to open the gate before their first KVM_RUN.
+	 */
+	GMutex gate_lock;
+	GCond gate_cond;
+	unsigned int gate_ready;
+	int gate_err;
+	bool gate_open;
+
 	atomic_ulong exits[VM_EXIT_REASONS];
 	atomic_ulong exits_other;
 

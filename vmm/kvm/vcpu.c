@@ -20,6 +20,7 @@
 #include "kvm/kvm.h"
 #include "kvm/stats.h"
 #include "util/log.h"
+#include "util/sandbox.h"
 #include "util/shared.h"
 
 #define VCPU_KICK_SIGNAL SIGUSR1
@@ -106,6 +107,8 @@ int vcpu_create_all(struct vm *vm)
 
 	if (r)
 		return kvm_ioctl_report(r, "KVM_GET_SUPPORTED_CPUID", NULL);
+	g_mutex_init(&vm->gate_lock);
+	g_cond_init(&vm->gate_cond);
 	vm->vcpus = g_new0(struct vcpu, n);
 	for (unsigned int i = 0; i < n; i++) {
 		vm->nr_vcpus = i + 1;
@@ -129,6 +132,8 @@ void vcpu_destroy_all(struct vm *vm)
 	}
 	g_clear_pointer(&vm->vcpus, g_free);
 	vm->nr_vcpus = 0;
+	g_cond_clear(&vm->gate_cond);
+	g_mutex_clear(&vm->gate_lock);
 }
 
 /* The BSP enters the kernel's 64-bit entry point; APs wait for INIT/SIPI
@@ -230,6 +235,31 @@ static bool vcpu_handle_exit(struct vcpu *v)
 	}
 }
 
+/*
+ * Confined (with --sandbox), this thread counts in and waits for the gate:
+ * no vCPU runs the guest before every thread, the main one included, is
+ * confined. False when the run stops instead.
+ */
+static bool vcpu_gate_pass(struct vcpu *v)
+{
+	const struct vipi_config *cfg = v->vm->cfg;
+	struct vm *vm = v->vm;
+	unsigned int when = cfg->trace_exits ? SANDBOX_TRACE : SANDBOX_ALWAYS;
+	int r = cfg->sandbox ? sandbox_enter(SANDBOX_VCPU, when) : 0;
+
+	g_mutex_lock(&vm->gate_lock);
+	vm->gate_ready++;
+	if (r && !vm->gate_err)
+		vm->gate_err = r;
+	g_cond_broadcast(&vm->gate_cond);
+	while (!vm->gate_open)
+		g_cond_wait(&vm->gate_cond, &vm->gate_lock);
+	g_mutex_unlock(&vm->gate_lock);
+	if (cfg->sandbox && cfg->sandbox_probe && !v->index)
+		sandbox_probe();
+	return !r && !atomic_load(&vm->stopping);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
@@ -243,6 +273,8 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, VCPU_KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	if (!vcpu_gate_pass(v))
+		return NULL;
 
 	while (!atomic_load(&vm->stopping)) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
@@ -276,6 +308,19 @@ static void vcpu_kick(struct vcpu *v)
 		pthread_kill(v->thread, VCPU_KICK_SIGNAL);
 }
 
+/* Until every vCPU thread is confined: 0, or the first one's -errno. */
+static int vcpu_gate_wait(struct vm *vm)
+{
+	int r;
+
+	g_mutex_lock(&vm->gate_lock);
+	while (vm->gate_ready < vm->nr_vcpus)
+		g_cond_wait(&vm->gate_cond, &vm->gate_lock);
+	r = vm->gate_err;
+	g_mutex_unlock(&vm->gate_lock);
+	return r;
+}
+
 int vcpu_start_all(struct vm *vm)
 {
 	struct sigaction sa = { .sa_handler = vcpu_on_kick }; /* no SA_RESTART */
@@ -298,12 +343,21 @@ int vcpu_start_all(struct vm *vm)
 		}
 		v->started = true;
 	}
-	return 0;
+	return vcpu_gate_wait(vm);
+}
+
+void vcpu_run_all(struct vm *vm)
+{
+	g_mutex_lock(&vm->gate_lock);
+	vm->gate_open = true;
+	g_cond_broadcast(&vm->gate_cond);
+	g_mutex_unlock(&vm->gate_lock);
 }
 
 void vcpu_stop_all(struct vm *vm)
 {
 	atomic_store(&vm->stopping, true);
+	vcpu_run_all(vm); /* those still at the gate see STOPPING there */
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {

@@ -14,8 +14,13 @@ int vcpu_create_all(struct vm *vm);
 void vcpu_destroy_all(struct vm *vm);
 /* The BSP's registers at the kernel's 64-bit entry; the APs wait for INIT/SIPI. */
 int vcpu_setup_boot(struct vm *vm);
-/* One thread per vCPU: 0 or -errno after one line. */
+/*
+ * One thread per vCPU, each confined to the vCPU sandbox (--sandbox) and
+ * waiting for vcpu_run_all(): 0 or -errno after one line.
+ */
 int vcpu_start_all(struct vm *vm);
+/* Lets the started vCPUs enter KVM_RUN. */
+void vcpu_run_all(struct vm *vm);
 /* Makes every started vCPU leave KVM_RUN and its loop, and joins it. */
 void vcpu_stop_all(struct vm *vm);
 

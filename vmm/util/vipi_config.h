@@ -48,6 +48,10 @@ struct vipi_config {
 	unsigned int timeout_s; /* --timeout; 0: none */
 	char *stats_path;	/* --stats */
 	enum lab_mode lab;	/* --lab */
+
+	/* Its threads (util/sandbox.h). */
+	bool sandbox;	    /* --sandbox: each thread confines itself before the first KVM_RUN */
+	bool sandbox_probe; /* --sandbox-probe (hidden): vCPU 0 makes a forbidden call */
 };
 
 #endif
