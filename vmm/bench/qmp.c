@@ -7,6 +7,7 @@
  */
 #include <gio/gio.h>
 #include <gio/gunixsocketaddress.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "bench/qmp.h"
@@ -192,6 +193,17 @@ static JsonNode *qmp_execute_array(struct qmp *q, const char *cmd, const char *a
 	return r;
 }
 
+/* OBJ's integer member NAME, if it has one within [LO, HI]: QEMU's replies are input. */
+static bool qmp_member_int(JsonObject *obj, const char *name, gint64 lo, gint64 hi, gint64 *out)
+{
+	JsonNode *n = obj ? json_object_get_member(obj, name) : NULL;
+
+	if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_INT64)
+		return false;
+	*out = json_node_get_int(n);
+	return *out >= lo && *out <= hi;
+}
+
 /* qom-path -> cpu-index, from query-cpus-fast. */
 static GHashTable *qmp_cpu_map(struct qmp *q, GError **err)
 {
@@ -206,13 +218,10 @@ static GHashTable *qmp_cpu_map(struct qmp *q, GError **err)
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *cpu = qmp_elem_obj(a, i);
 		const char *path = qmp_member_str(cpu, "qom-path");
-		JsonNode *idx = cpu ? json_object_get_member(cpu, "cpu-index") : NULL;
+		gint64 n;
 
-		if (path && idx && JSON_NODE_HOLDS_VALUE(idx) &&
-		    json_node_get_value_type(idx) == G_TYPE_INT64 && json_node_get_int(idx) >= 0 &&
-		    json_node_get_int(idx) < QMP_MAX_VCPUS)
-			g_hash_table_insert(map, g_strdup(path),
-					    GINT_TO_POINTER(json_node_get_int(idx)));
+		if (path && qmp_member_int(cpu, "cpu-index", 0, QMP_MAX_VCPUS - 1, &n))
+			g_hash_table_insert(map, g_strdup(path), GINT_TO_POINTER(n));
 	}
 	return map;
 }
@@ -229,18 +238,10 @@ GArray *qmp_vcpu_tids(struct qmp *q, GError **err)
 	tids = g_array_new(FALSE, TRUE, sizeof(pid_t));
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *cpu = qmp_elem_obj(a, i);
-		JsonNode *idx = cpu ? json_object_get_member(cpu, "cpu-index") : NULL;
-		JsonNode *tid = cpu ? json_object_get_member(cpu, "thread-id") : NULL;
-		gint64 n;
-		pid_t t;
+		gint64 n, t;
 
-		if (!idx || !tid || !JSON_NODE_HOLDS_VALUE(idx) || !JSON_NODE_HOLDS_VALUE(tid) ||
-		    json_node_get_value_type(idx) != G_TYPE_INT64 ||
-		    json_node_get_value_type(tid) != G_TYPE_INT64)
-			continue;
-		n = json_node_get_int(idx);
-		t = json_node_get_int(tid);
-		if (n < 0 || n >= QMP_MAX_VCPUS || t <= 0)
+		if (!qmp_member_int(cpu, "cpu-index", 0, QMP_MAX_VCPUS - 1, &n) ||
+		    !qmp_member_int(cpu, "thread-id", 1, G_MAXINT32, &t))
 			continue;
 		if ((guint)n >= tids->len)
 			g_array_set_size(tids, n + 1);
