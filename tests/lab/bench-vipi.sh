@@ -35,18 +35,21 @@ assert n >= 0.9, "native/busy sender exits per kick %s < 0.9" % n
 print("ok: native/busy sender exits per kick = %.4f >= 0.9" % n)
 # Exits by reason (tracefs, on by default): per phase they add up to KVM's
 # own count, and the native method's exits are its ICR writes. A snapshot
-# reads KVM's stats, then the tracefs tables: a vCPU that is running while
-# the mark is handled can exit in between, so allow a handful.
+# reads KVM's exit counter, the tracefs tables, then the counter again: a
+# vCPU that runs meanwhile exits in between. trace_read_skew is what it
+# exited during the two snapshots' reads; plus one exit in flight at each
+# end (vmm/kvm/trace.h), that bounds the difference exactly.
 worst = 0
 for (vmm, m, s), row in rows.items():
     for side in ("sender_stats", "receiver_stats"):
         st = row[side]
         why = sum(v for k, v in st.items() if k.startswith("trace_exits_"))
-        assert abs(why - st["exits"]) <= 5, (m, s, side, why, st["exits"])
+        assert abs(why - st["exits"]) <= st["trace_read_skew"] + 2, \
+            (m, s, side, why, st["exits"], st["trace_read_skew"])
         worst = max(worst, abs(why - st["exits"]))
 nat = rows[("vipi", "native", "busy")]["sender_stats"]
 assert nat["trace_icr_writes"] >= 5000, nat["trace_icr_writes"]
-print("ok: exits by reason sum to each phase's exits (off by at most %d); "
+print("ok: exits by reason sum to each phase's exits within its read skew + 2 (off by at most %d); "
       "native/busy ICR writes %d for 5000 kicks" % (worst, nat["trace_icr_writes"]))
 # Issue #13: deliveries and the cost side in every row. Merges are counted
 # on the device's path only (the mailbox bit, KVM_SIGNAL_MSI); a kick that

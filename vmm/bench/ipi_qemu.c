@@ -44,6 +44,20 @@ struct ipi_qemu_run {
  * SNAP as "trace_<name>", the keys `vipi run --trace-exits` gives its
  * snapshots. Without them (not root, no tracefs) the rows just lack them.
  */
+/* query-stats again after the histograms: each vCPU's TRACE_READ_SKEW. */
+static void ipi_qemu_skew(struct ipi_qemu_run *run, GPtrArray *snap, GHashTable **counts)
+{
+	g_autoptr(GPtrArray) after = qmp_vcpu_stats(run->qmp, NULL);
+
+	for (guint i = 0; after && i < snap->len && i < after->len; i++) {
+		guint64 *b = g_hash_table_lookup(g_ptr_array_index(snap, i), "exits");
+		guint64 *a = g_hash_table_lookup(g_ptr_array_index(after, i), "exits");
+
+		if (a && b)
+			trace_set_skew(counts[i], *b, *a);
+	}
+}
+
 static void ipi_qemu_trace(struct ipi_qemu_run *run, GPtrArray *snap)
 {
 	g_autoptr(GError) err = NULL;
@@ -66,6 +80,7 @@ static void ipi_qemu_trace(struct ipi_qemu_run *run, GPtrArray *snap)
 		g_clear_pointer(&run->trace, trace_close);
 		return;
 	}
+	ipi_qemu_skew(run, snap, counts);
 	for (guint i = 0; i < tids->len; i++) {
 		GHashTableIter it;
 		gpointer k, v;

@@ -136,7 +136,7 @@ static void nohz_row_trace(GHashTable *kinds, GPtrArray *delta, unsigned int cpu
 		return;
 	g_hash_table_iter_init(&it, t);
 	while (g_hash_table_iter_next(&it, &k, &v))
-		if (g_str_has_prefix(k, "trace_"))
+		if (g_str_has_prefix(k, "trace_") && strcmp(k, PHASE_TRACE_SKEW))
 			bench_stats_set(kinds, k, *(guint64 *)v / s);
 }
 

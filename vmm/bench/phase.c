@@ -56,6 +56,10 @@ GPtrArray *phase_delta(GPtrArray *begin, GPtrArray *end)
 			guint64 b = phase_get(g_ptr_array_index(begin, i), k);
 			guint64 n = *(guint64 *)v >= b ? *(guint64 *)v - b : 0;
 
+			/* Not a counter: the phase's slack is both ends' (kvm/trace.h). */
+			if (!strcmp(k, PHASE_TRACE_SKEW))
+				n = *(guint64 *)v + b;
+
 			g_hash_table_insert(t, g_strdup(k), g_memdup2(&n, sizeof(n)));
 		}
 		g_ptr_array_add(d, t);

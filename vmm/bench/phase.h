@@ -15,6 +15,9 @@
 #define PHASE_SENDER   0 /* the stream's source vCPU */
 #define PHASE_RECEIVER 1 /* its target */
 
+/* A snapshot's TRACE_READ_SKEW (kvm/trace.h) as its JSON names it. */
+#define PHASE_TRACE_SKEW "trace_read_skew"
+
 /*
  * Per-vCPU deltas END - BEGIN: arrays of GHashTable (name -> guint64 *) in,
  * one out. NULL when the two do not have the same vCPUs.

@@ -163,6 +163,19 @@ void stats_snapshot_free(void *p)
 	g_free(s);
 }
 
+/* KVM's exit counter again, after the histograms (TRACE_READ_SKEW). */
+static void stats_trace_skew(struct vm *vm, struct snapshot *s)
+{
+	const struct stat_desc *d;
+	uint64_t after;
+
+	for (unsigned int i = 0; s->trace && i < s->nr_vcpus; i++) {
+		d = stats_find(vm->vcpus[i].stats, "exits");
+		if (d && stats_vcpu_get(vm, i, "exits", &after))
+			trace_set_skew(s->trace[i], s->values[i][d->offset / 8], after);
+	}
+}
+
 int stats_snapshot(struct vm *vm, const char *label)
 {
 	struct snapshot *s;
@@ -187,6 +200,7 @@ int stats_snapshot(struct vm *vm, const char *label)
 		}
 	}
 	s->trace = stats_trace_read(vm);
+	stats_trace_skew(vm, s);
 	g_mutex_lock(&vm->stats_lock);
 	g_ptr_array_add(vm->snapshots, s);
 	g_mutex_unlock(&vm->stats_lock);

@@ -326,6 +326,13 @@ void trace_counts_free(GHashTable **counts, unsigned int n)
 	g_free(counts);
 }
 
+void trace_set_skew(GHashTable *counts, uint64_t before, uint64_t after)
+{
+	guint64 skew = after >= before ? after - before : 0;
+
+	g_hash_table_replace(counts, g_strdup(TRACE_READ_SKEW), g_memdup2(&skew, sizeof(skew)));
+}
+
 GHashTable **trace_read(struct vm_trace *t, const pid_t *tids, unsigned int n)
 {
 	GHashTable **counts;

@@ -11,6 +11,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct vm_trace;
@@ -31,6 +32,20 @@ void trace_close(struct vm_trace *t);
  */
 GHashTable **trace_read(struct vm_trace *t, const pid_t *tids, unsigned int n);
 void trace_counts_free(GHashTable **counts, unsigned int n);
+
+/*
+ * A snapshot reads KVM's exit counter, then the histograms, then the
+ * counter again: a vCPU that runs meanwhile exits in between. Each vCPU's
+ * counts carry that second reading minus the first under this name
+ * (JSON "trace_read_skew"), so the histograms' sum can be checked against
+ * KVM's own count exactly: it lies within the skews of the two snapshots
+ * that bound a phase, plus one exit in flight at each (the tracepoint fires
+ * before KVM counts the exit).
+ */
+#define TRACE_READ_SKEW "read_skew"
+
+/* Adds to COUNTS' vCPU table the skew AFTER - BEFORE (TRACE_READ_SKEW). */
+void trace_set_skew(GHashTable *counts, uint64_t before, uint64_t after);
 
 /* "exits_msr", "exits_hlt", ... for a kvm_exit (isa, exit_reason): for
  * unit tests and the report. Returns a new string. */
