@@ -17,7 +17,7 @@
 # Prints progress on stderr and the release directory on stdout. Exit status:
 # 0; 2 for a NAME that names no kernel (one line listing what exists); 3 for
 # a kernel that lacks what vipi's guests need (one line naming the CONFIG
-# options); 1 for anything else (download, build).
+# options, guest/kit/kernel-needs.sh); 1 for anything else (download, build).
 set -eu
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
@@ -138,18 +138,8 @@ cp "$tmp/root/boot/vmlinuz-$rel" "$out/vmlinuz" || die "linux-image-$rel has no 
 cp "$tmp/root/boot/config-$rel" "$out/config"
 echo "$rel" >"$out/version"
 
-# What vipi's guests need that a flavour may lack (the cloud flavours lack
-# both): the VMM describes the vCPUs in an MP table, not in ACPI tables, and
-# the guest's /init reports the command's status through /dev/port.
-missing=""
-for opt in X86_MPPARSE DEVPORT; do
-	grep -q "^CONFIG_$opt=y" "$out/config" || missing="$missing CONFIG_$opt"
-done
-if [ -n "$missing" ]; then
-	say "$rel lacks$missing: vipi finds the vCPUs in an MP table (no ACPI yet)" \
-		"and its /init reports through /dev/port"
-	exit 3
-fi
+# What vipi's guests need (guest/kit/kernel-needs.sh); Debian's flavours have it all.
+sh "$src/guest/kit/kernel-needs.sh" "$out/config" "$rel" || exit 3
 
 # The headers' Makefile includes its -common tree by absolute path: point it
 # at the unpacked one (the scripts and tools links are already relative).
