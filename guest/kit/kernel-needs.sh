@@ -44,5 +44,5 @@ fi
 on DEVPORT || on X86_IOPL_IOPERM || missing="$missing CONFIG_DEVPORT|CONFIG_X86_IOPL_IOPERM"
 [ "${3:-}" != nohz ] || need NO_HZ_FULL
 [ -z "$missing" ] && exit 0
-echo "vipi kernels: $name lacks$missing (what vipi's guests need: guest/kit/kernel-needs.sh)" >&2
+echo "vipi kernels: $name lacks$missing (why each: guest/kit/kernel-needs.sh)" >&2
 exit 1
