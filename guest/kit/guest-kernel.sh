@@ -16,13 +16,15 @@
 # built against KBUILD_TREE (its .config and Module.symvers), cached in
 # BUILDDIR/kernels/kdir-RELEASE-HASH/ (HASH: of the bzImage, .config and
 # Module.symvers, so that a rebuilt tree is not taken for the old one);
-# "nohz" also asks for what `vipi bench --suite nohz` needs. The release directory appears whole (built in a temporary one,
-# then renamed) or not at all, also on failure or ^C.
+# "nohz" also asks for what `vipi bench --suite nohz` needs. The release
+# directory appears whole (built in a temporary one, then renamed) or not at
+# all, also on failure or ^C.
 #
 # Prints progress on stderr and the release directory on stdout. Exit status:
 # 0; 2 for a NAME that names no kernel (one line listing what exists); 3 for
 # a kernel that lacks what vipi's guests need (one line naming the CONFIG
-# options, guest/kit/kernel-needs.sh); 1 for anything else (download, build).
+# options, guest/kit/kernel-needs.sh) or a --kdir tree that cannot serve (one
+# line); 1 for anything else (download, build).
 set -eu
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
@@ -149,6 +151,7 @@ if [ "$name" = --kdir ]; then
 	[ -n "$rel" ] || unsuitable "$tree: no include/generated/utsrelease.h (build the kernel there)"
 	bzrel=$(bzimage_release "$bz")
 	[ "$bzrel" = "$rel" ] || unsuitable "$bz is kernel ${bzrel:-unknown}, the tree $tree is $rel"
+	# shellcheck disable=SC2086 # no sixth argument: none
 	sh "$src/guest/kit/kernel-needs.sh" "$tree/.config" "$rel" ${6:-} || exit 3
 	key=$(cat "$bz" "$tree/.config" "$tree/Module.symvers" | sha256sum | cut -c1-12)
 	dir=$kernels/kdir-$rel-$key
