@@ -18,9 +18,11 @@ mount -t tmpfs tmp /tmp
 CTL_STATUS=1280
 CTL_MARK=1281
 
-# ctl PORT BYTE: one outb through /dev/port.
+# ctl PORT BYTE: one outb, by ioperm() (/bin/vipi-ctl: kernels without
+# /dev/port, such as Debian's cloud flavour) or else through /dev/port.
 ctl() {
-	printf "\\$(printf %o "$2")" | dd of=/dev/port bs=1 seek="$1" count=1 2>/dev/null
+	vipi-ctl "$1" "$2" 2>/dev/null ||
+		printf "\\$(printf %o "$2")" | dd of=/dev/port bs=1 seek="$1" count=1 2>/dev/null
 }
 
 # Under another VMM (QEMU in the boot-time comparison) there may be no

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # guest-kernel.sh BUILDDIR SRCDIR NAME
+# guest-kernel.sh BUILDDIR SRCDIR --kdir KBUILD_TREE BZIMAGE [nohz]
 #
 # A guest kernel for `vipi run|bench --guest-kernel NAME`, cached per release
 # in BUILDDIR/kernels/RELEASE/ (the layout of the kit, BUILDDIR/guest):
@@ -11,17 +12,23 @@
 # a short name resolved to today's release: amd64, cloud, rt (bookworm) and
 # 6.12, 6.12-cloud, 6.12-rt (bookworm-backports). The packages are fetched
 # with apt-get download and unpacked with dpkg-deb: no kernel is installed on
-# the host. The release directory appears whole (built in a temporary one,
-# then renamed) or not at all, also on failure or ^C.
+# the host. With --kdir, a kernel the user built: BZIMAGE, and the modules
+# built against KBUILD_TREE (its .config and Module.symvers), cached in
+# BUILDDIR/kernels/kdir-RELEASE-HASH/ (HASH: of the bzImage, .config and
+# Module.symvers, so that a rebuilt tree is not taken for the old one);
+# "nohz" also asks for what `vipi bench --suite nohz` needs. The release
+# directory appears whole (built in a temporary one, then renamed) or not at
+# all, also on failure or ^C.
 #
 # Prints progress on stderr and the release directory on stdout. Exit status:
 # 0; 2 for a NAME that names no kernel (one line listing what exists); 3 for
 # a kernel that lacks what vipi's guests need (one line naming the CONFIG
-# options); 1 for anything else (download, build).
+# options, guest/kit/kernel-needs.sh) or a --kdir tree that cannot serve (one
+# line); 1 for anything else (download, build).
 set -eu
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C
 
-usage="usage: guest-kernel.sh BUILDDIR SRCDIR NAME"
+usage="usage: guest-kernel.sh BUILDDIR SRCDIR NAME|--kdir KBUILD_TREE BZIMAGE [nohz]"
 build=${1:?$usage}
 src=${2:?$usage}
 name=${3:?$usage}
@@ -84,6 +91,82 @@ unknown() {
 	exit 2
 }
 
+# build_kit KDIR: the modules against KDIR and the images into $out (a
+# kit's layout), then $out renamed to $dir.
+build_kit() {
+	say "building vipi.ko and the bench modules for $rel"
+	kit=$src/guest/kit
+	sh "$kit/build-module.sh" "$1" "$src" guest "$out" >&2
+	sh "$kit/build-module.sh" "$1" "$src" guest/bench "$out/bench" "$out/Module.symvers" >&2
+	rm -rf "$out/kbuild" "$out/bench/kbuild"
+
+	say "building the initramfs images"
+	init=$src/guest/init/init.sh
+	sh "$kit/mkinitramfs.sh" "$out/guest.cpio.gz" "$out" "$init" "$out/vipi.ko"
+	sh "$kit/mkinitramfs.sh" "$out/bench.cpio.gz" "$out" "$init" "$out/vipi.ko" \
+		"$out/bench/vipi_bench.ko" "$out/bench/vipi_nohz.ko"
+
+	# Another run may have finished the same release meanwhile: keep the first.
+	mv -T "$out" "$dir" 2>/dev/null || [ -s "$dir/bench.cpio.gz" ] || die "cannot create $dir"
+	say "$rel in $dir"
+	echo "$dir"
+}
+
+# tmpdir: a temporary directory under $kernels, removed on any exit.
+tmpdir() {
+	mkdir -p "$kernels"
+	tmp=$(mktemp -d "$kernels/.$1.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	out=$tmp/kit
+	mkdir "$out"
+}
+
+# unsuitable WHAT: one line, status 3.
+unsuitable() {
+	say "$*"
+	exit 3
+}
+
+# The kernel release a bzImage names (its kernel_version string), or empty.
+bzimage_release() {
+	off=$(od -An -tu2 -j526 -N2 "$1" 2>/dev/null | tr -d ' ')
+	[ -n "$off" ] && [ "$off" -gt 0 ] || return 0
+	dd if="$1" bs=1 skip=$((off + 512)) count=256 2>/dev/null | tr '\0' '\n' | head -n1 |
+		cut -d' ' -f1
+}
+
+# --kdir: a kernel the user built.
+if [ "$name" = --kdir ]; then
+	tree=${4:?$usage}
+	bz=${5:?$usage}
+	[ -f "$bz" ] || unsuitable "$bz: no such bzImage"
+	[ -f "$tree/Makefile" ] || unsuitable "$tree: not a Kbuild tree (no Makefile)"
+	[ -f "$tree/.config" ] || unsuitable "$tree: no .config (configure and build the kernel there)"
+	[ -f "$tree/Module.symvers" ] || unsuitable "$tree: no Module.symvers (build the kernel there: make, not only make modules_prepare)"
+	# The release the modules' vermagic will carry (Debian's kernel.release differs).
+	rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$tree/include/generated/utsrelease.h" \
+		2>/dev/null || true)
+	[ -n "$rel" ] || unsuitable "$tree: no include/generated/utsrelease.h (build the kernel there)"
+	bzrel=$(bzimage_release "$bz")
+	[ "$bzrel" = "$rel" ] || unsuitable "$bz is kernel ${bzrel:-unknown}, the tree $tree is $rel"
+	# shellcheck disable=SC2086 # no sixth argument: none
+	sh "$src/guest/kit/kernel-needs.sh" "$tree/.config" "$rel" ${6:-} || exit 3
+	key=$(cat "$bz" "$tree/.config" "$tree/Module.symvers" | sha256sum | cut -c1-12)
+	dir=$kernels/kdir-$rel-$key
+	if [ -s "$dir/bench.cpio.gz" ]; then
+		echo "$dir"
+		exit 0
+	fi
+	tmpdir "kdir-$rel"
+	cp "$bz" "$out/vmlinuz"
+	cp "$tree/.config" "$out/config"
+	echo "$rel" >"$out/version"
+	build_kit "$(realpath "$tree")"
+	exit 0
+fi
+
 # A name that cannot be a release is refused before anything is fetched or written.
 case "$name" in
 amd64 | cloud | rt | 6.12 | 6.12-cloud | 6.12-rt | [0-9]*-amd64) ;;
@@ -106,11 +189,7 @@ if [ -s "$dir/bench.cpio.gz" ]; then
 	exit 0
 fi
 
-mkdir -p "$kernels"
-tmp=$(mktemp -d "$kernels/.$rel.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+tmpdir "$rel"
 
 # The image, its headers, their -common companion and the Kbuild tools.
 hdr=linux-headers-$rel
@@ -132,43 +211,15 @@ for deb in "$tmp"/deb/*.deb; do
 done
 rm -rf "$tmp/deb"
 
-out=$tmp/kit
-mkdir "$out"
 cp "$tmp/root/boot/vmlinuz-$rel" "$out/vmlinuz" || die "linux-image-$rel has no vmlinuz"
 cp "$tmp/root/boot/config-$rel" "$out/config"
 echo "$rel" >"$out/version"
 
-# What vipi's guests need that a flavour may lack (the cloud flavours lack
-# both): the VMM describes the vCPUs in an MP table, not in ACPI tables, and
-# the guest's /init reports the command's status through /dev/port.
-missing=""
-for opt in X86_MPPARSE DEVPORT; do
-	grep -q "^CONFIG_$opt=y" "$out/config" || missing="$missing CONFIG_$opt"
-done
-if [ -n "$missing" ]; then
-	say "$rel lacks$missing: vipi finds the vCPUs in an MP table (no ACPI yet)" \
-		"and its /init reports through /dev/port"
-	exit 3
-fi
+# What vipi's guests need (guest/kit/kernel-needs.sh); Debian's flavours have it all.
+sh "$src/guest/kit/kernel-needs.sh" "$out/config" "$rel" || exit 3
 
 # The headers' Makefile includes its -common tree by absolute path: point it
 # at the unpacked one (the scripts and tools links are already relative).
 kdir=$tmp/root/usr/src/linux-headers-$rel
 sed -i "s|^include /usr/src/|include $tmp/root/usr/src/|" "$kdir/Makefile"
-
-say "building vipi.ko and the bench modules for $rel"
-kit=$src/guest/kit
-sh "$kit/build-module.sh" "$kdir" "$src" guest "$out" >&2
-sh "$kit/build-module.sh" "$kdir" "$src" guest/bench "$out/bench" "$out/Module.symvers" >&2
-rm -rf "$out/kbuild" "$out/bench/kbuild"
-
-say "building the initramfs images"
-init=$src/guest/init/init.sh
-sh "$kit/mkinitramfs.sh" "$out/guest.cpio.gz" "$out" "$init" "$out/vipi.ko"
-sh "$kit/mkinitramfs.sh" "$out/bench.cpio.gz" "$out" "$init" "$out/vipi.ko" \
-	"$out/bench/vipi_bench.ko" "$out/bench/vipi_nohz.ko"
-
-# Another run may have finished the same release meanwhile: keep the first.
-mv -T "$out" "$dir" 2>/dev/null || [ -s "$dir/bench.cpio.gz" ] || die "cannot create $dir"
-say "$rel in $dir"
-echo "$dir"
+build_kit "$kdir"

@@ -3,7 +3,8 @@
 #
 # mkinitramfs.sh OUT.cpio.gz KITDIR INIT [FILE...] [-- MODULE...]
 #
-# A busybox initramfs: /init is INIT, each FILE is copied to /lib/vipi/,
+# A busybox initramfs: /init is INIT, /bin/vipi-ctl its control-port helper
+# (guest/init/vipi-ctl.c, built here), each FILE is copied to /lib/vipi/,
 # each MODULE (path relative to the kit kernel's lib/modules/VERSION/kernel,
 # without .ko) to /lib/modules/NAME.ko, so that INIT can insmod them in order.
 # The archive is written to a temporary name and renamed: never half-written.
@@ -32,6 +33,11 @@ done
 ln -s bin "$stage/sbin"
 cp "$init" "$stage/init"
 chmod 755 "$stage/init"
+# No libc, static: a few KiB (kernels without /dev/port: guest/init/init.sh).
+${CC:-cc} -Os -static -nostdlib -ffreestanding -fno-builtin -fno-stack-protector -fno-pie \
+	-no-pie -fno-asynchronous-unwind-tables -Wall -Wextra -Werror -Wl,--build-id=none -s \
+	-o "$stage/bin/vipi-ctl" "$(dirname "$0")/../init/vipi-ctl.c" ||
+	{ echo "vipi kit: cannot build guest/init/vipi-ctl.c" >&2; exit 1; }
 
 while [ $# -gt 0 ]; do
 	[ "$1" = "--" ] && { shift; break; }

@@ -120,6 +120,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (mptable_checksum(mp, 16))
 		abort(); /* the floating pointer's checksum */
+	/* The ACPI tables for the same vCPUs: the RSDP's two checksums. */
+	if (!acpi_build(mp, BOOT_ACPI_MAX, BOOT_ACPI_GPA, ncpus) || mptable_checksum(mp, 20) ||
+	    mptable_checksum(mp, ACPI_RSDP_LEN))
+		abort();
 	free(mp);
 out:
 	free(hdr);

@@ -34,6 +34,16 @@ static void assert_sorted_disjoint(const struct boot_e820 *e, unsigned int n)
 		g_assert_cmpuint(e[i - 1].addr + e[i - 1].size, <=, e[i].addr);
 }
 
+/* Does one reserved entry cover [ADDR, ADDR + LEN)? */
+static bool e820_reserves(const struct boot_e820 *e, unsigned int n, uint64_t addr, uint64_t len)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (e[i].type == E820_RESERVED && e[i].addr <= addr &&
+		    addr + len <= e[i].addr + e[i].size)
+			return true;
+	return false;
+}
+
 static void test_e820_small(void)
 {
 	struct boot_e820 e[E820_MAX];
@@ -41,10 +51,9 @@ static void test_e820_small(void)
 
 	assert_sorted_disjoint(e, n);
 	g_assert_cmpuint(e820_ram(e, n), ==, 128 * MIB - (0x100000 - BOOT_EBDA_GPA));
-	/* The MP table's area is not RAM the kernel may reuse. */
-	for (unsigned int i = 0; i < n; i++)
-		if (e[i].addr <= BOOT_MPTABLE_GPA && BOOT_MPTABLE_GPA < e[i].addr + e[i].size)
-			g_assert_cmpuint(e[i].type, ==, E820_RESERVED);
+	/* The ACPI tables' and the MP table's areas are reserved, not RAM. */
+	g_assert_true(e820_reserves(e, n, BOOT_ACPI_GPA, BOOT_ACPI_MAX));
+	g_assert_true(e820_reserves(e, n, BOOT_MPTABLE_GPA, BOOT_MPTABLE_MAX));
 	g_assert_cmpuint(e[n - 1].addr + e[n - 1].size, ==, 128 * MIB);
 }
 
@@ -92,6 +101,7 @@ static void test_zeropage(void)
 		.initrd_gpa = 100 * MIB,
 		.initrd_size = 1234567,
 		.e820 = e,
+		.acpi_rsdp_gpa = BOOT_ACPI_GPA,
 	};
 
 	memset(hdr + ZP_SETUP_HDR, 0x5a, 0x268 - ZP_SETUP_HDR);
@@ -101,6 +111,8 @@ static void test_zeropage(void)
 	g_assert_cmpuint(get32(zp + ZP_CMD_LINE_PTR), ==, BOOT_CMDLINE_GPA);
 	g_assert_cmpuint(get32(zp + ZP_RAMDISK_IMAGE), ==, 100 * MIB);
 	g_assert_cmpuint(get32(zp + ZP_RAMDISK_SIZE), ==, 1234567);
+	g_assert_cmpuint(get32(zp + ZP_ACPI_RSDP_ADDR), ==, BOOT_ACPI_GPA);
+	g_assert_cmpuint(get32(zp + ZP_ACPI_RSDP_ADDR + 4), ==, 0);
 	g_assert_cmpuint(zp[ZP_E820_ENTRIES], ==, a.nr_e820);
 	g_assert_cmpmem(zp + ZP_E820_TABLE, a.nr_e820 * sizeof(e[0]), e, a.nr_e820 * sizeof(e[0]));
 	/* The rest of the kernel's header is copied unchanged; nothing past it. */

@@ -25,6 +25,8 @@
 #define BOOT_CMDLINE_GPA  0x20000
 #define BOOT_CMDLINE_MAX  2048 /* COMMAND_LINE_SIZE on x86 */
 #define BOOT_EBDA_GPA	  0x9fc00
+#define BOOT_ACPI_GPA	  0xe0000 /* RSDP first: Linux also scans 0xe0000-0xfffff */
+#define BOOT_ACPI_MAX	  0x10000
 #define BOOT_MPTABLE_GPA  0xf0000 /* scanned by Linux: 0xf0000-0xfffff */
 #define BOOT_MPTABLE_MAX  0x10000
 #define BOOT_KERNEL_GPA	  0x100000
@@ -95,12 +97,14 @@ struct zeropage_args {
 	uint64_t initrd_size;
 	const struct boot_e820 *e820;
 	unsigned int nr_e820;
+	uint64_t acpi_rsdp_gpa; /* 0: none */
 };
 
 /* Fills the 4 KiB boot_params page ZP. Returns 0 or -EINVAL. */
 int zeropage_build(uint8_t *zp, const struct zeropage_args *a);
 
 /* Offsets in boot_params that callers and tests look at. */
+#define ZP_ACPI_RSDP_ADDR 0x070
 #define ZP_E820_ENTRIES	  0x1e8
 #define ZP_SETUP_HDR	  0x1f1
 #define ZP_TYPE_OF_LOADER 0x210
@@ -117,6 +121,32 @@ int zeropage_build(uint8_t *zp, const struct zeropage_args *a);
 size_t mptable_build(uint8_t *buf, size_t len, uint32_t gpa, unsigned int ncpus);
 /* Sum of LEN bytes, mod 256 (0 for a valid MP structure). */
 uint8_t mptable_checksum(const uint8_t *p, size_t len);
+
+/* --- acpi.c --- */
+
+/*
+ * ACPI tables for a guest whose kernel has no MP table parser (Debian's
+ * cloud flavour): RSDP, XSDT, a hardware-reduced FADT, the MADT (one local
+ * APIC per vCPU, APIC ID = index, and the IOAPIC as in the MP table), and
+ * the DSDT. Written for a placement at GPA, RSDP first. Returns the size,
+ * or 0 when LEN is too small or NCPUS out of range.
+ */
+size_t acpi_build(uint8_t *buf, size_t len, uint32_t gpa, unsigned int ncpus);
+
+/* Offsets and values that the unit test reads back. */
+#define ACPI_RSDP_LEN	     36
+#define ACPI_HDR_LEN	     36
+#define ACPI_FADT_LEN	     276
+#define ACPI_FADT_FLAGS	     112
+#define ACPI_FADT_BOOT_ARCH  109
+#define ACPI_FADT_X_DSDT     140
+#define ACPI_FADT_HW_REDUCED (1u << 20)
+#define ACPI_BOOT_8042	     (1u << 1)
+
+/* --- acpi_dsdt.c --- */
+
+/* The DSDT's definition block body (AML after the table header). */
+GByteArray *acpi_dsdt_aml(void);
 
 /* --- cpuid.c --- */
 

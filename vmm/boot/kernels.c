@@ -27,21 +27,27 @@ static char *kernels_cached(const char *name)
 	return g_file_test(image, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer(&dir) : NULL;
 }
 
-int kernels_find(const char *name, char **dir)
+/* Runs guest-kernel.sh with ARGS (after BUILDDIR SRCDIR); its stdout into *DIR. */
+static int kernels_script(const char *const *args, char **dir)
 {
 	g_autofree char *script =
 		g_build_filename(VIPI_SOURCE_DIR, "guest", "kit", "guest-kernel.sh", NULL);
-	char *argv[] = { "sh", script, VIPI_BUILD_DIR, VIPI_SOURCE_DIR, (char *)name, NULL };
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
 	g_autofree char *out = NULL;
 	g_autoptr(GError) err = NULL;
 	int wstatus;
 
-	*dir = kernels_cached(name);
-	if (*dir)
-		return 0;
+	g_ptr_array_add(argv, "sh");
+	g_ptr_array_add(argv, script);
+	g_ptr_array_add(argv, VIPI_BUILD_DIR);
+	g_ptr_array_add(argv, VIPI_SOURCE_DIR);
+	for (; *args; args++)
+		g_ptr_array_add(argv, (char *)*args);
+	g_ptr_array_add(argv, NULL);
 	/* stderr stays ours: the script's progress and its one error line. */
-	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN,
-			  NULL, NULL, &out, NULL, &wstatus, &err)) {
+	if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL,
+			  G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL, &out,
+			  NULL, &wstatus, &err)) {
 		pr_err("guest kernel: %s", err->message);
 		return -ENOPKG;
 	}
@@ -56,6 +62,24 @@ int kernels_find(const char *name, char **dir)
 		return -ENOPKG; /* the script said why */
 	*dir = g_steal_pointer(&out);
 	return 0;
+}
+
+int kernels_find(const char *name, char **dir)
+{
+	const char *args[] = { name, NULL };
+
+	*dir = kernels_cached(name);
+	if (*dir)
+		return 0;
+	return kernels_script(args, dir);
+}
+
+int kernels_build(const char *bzimage, const char *kdir, bool nohz, char **dir)
+{
+	const char *args[] = { "--kdir", kdir, bzimage, nohz ? "nohz" : NULL, NULL };
+
+	*dir = NULL;
+	return kernels_script(args, dir);
 }
 
 const char *kernels_release(const char *dir)

@@ -9,6 +9,8 @@
 #ifndef VIPI_BOOT_KERNELS_H
 #define VIPI_BOOT_KERNELS_H
 
+#include <stdbool.h>
+
 /*
  * The directory of guest kernel NAME (a Debian release, or a short name:
  * amd64, cloud, rt, 6.12, 6.12-cloud, 6.12-rt) into *DIR (g_free), fetched
@@ -19,6 +21,17 @@
  * when fetching or building failed, -EINTR when a signal stopped it.
  */
 int kernels_find(const char *name, char **dir);
+
+/*
+ * The directory for a kernel the user built (`--kernel BZIMAGE --kdir
+ * KDIR`): vipi.ko, the bench modules and the images built against the
+ * Kbuild tree KDIR, cached per release and hash of the bzImage, .config
+ * and Module.symvers. NOHZ: also check what the nohz suite needs. The
+ * errors are kernels_find()'s; -EOPNOTSUPP comes after one line naming
+ * what is missing (no .config, no Module.symvers, a CONFIG option, a
+ * bzImage of another release).
+ */
+int kernels_build(const char *bzimage, const char *kdir, bool nohz, char **dir);
 
 /* The release of a kernel directory from kernels_find(): its last component. */
 const char *kernels_release(const char *dir);

@@ -202,6 +202,7 @@ static int boot_tables(struct vm *vm, const struct vipi_config *cfg, const uint8
 	za.initrd_gpa = initrd_gpa;
 	za.initrd_size = initrd_size;
 	za.nr_e820 = e820_build(cfg->ram_size, e820, E820_MAX);
+	za.acpi_rsdp_gpa = BOOT_ACPI_GPA;
 	if (zeropage_build(low + BOOT_ZEROPAGE_GPA, &za)) {
 		pr_err("zero page: the boot header does not describe it");
 		return -EFAULT; /* bzimage_parse() accepted it: a bug */
@@ -209,6 +210,11 @@ static int boot_tables(struct vm *vm, const struct vipi_config *cfg, const uint8
 	if (!mptable_build(low + BOOT_MPTABLE_GPA, BOOT_MPTABLE_MAX, BOOT_MPTABLE_GPA,
 			   cfg->nr_cpus)) {
 		pr_err("MP table: cannot describe %u vCPUs", cfg->nr_cpus);
+		return -EFBIG;
+	}
+	/* Both: kernels without CONFIG_X86_MPPARSE read ACPI, acpi=off the MP table. */
+	if (!acpi_build(low + BOOT_ACPI_GPA, BOOT_ACPI_MAX, BOOT_ACPI_GPA, cfg->nr_cpus)) {
+		pr_err("ACPI tables: cannot describe %u vCPUs", cfg->nr_cpus);
 		return -EFBIG;
 	}
 	boot_pagetables(low);

@@ -15,6 +15,12 @@ static void put32(uint8_t *p, uint32_t v)
 		p[i] = v >> (8 * i);
 }
 
+static void put64(uint8_t *p, uint64_t v)
+{
+	put32(p, v);
+	put32(p + 4, v >> 32);
+}
+
 uint64_t boot_low_ram_end(uint64_t mem)
 {
 	return mem < BOOT_PCI_HOLE_START ? mem : BOOT_PCI_HOLE_START;
@@ -35,10 +41,11 @@ unsigned int e820_build(uint64_t mem, struct boot_e820 *e, unsigned int max)
 	unsigned int n = 0;
 
 	/* Below 1 MiB: conventional memory up to the EBDA, then the BIOS area
-	 * where the MP table lives, which the kernel must not reuse. */
+	 * where the ACPI tables and the MP table live, which the kernel must
+	 * not reuse. */
 	e820_add(e, &n, max, 0, BOOT_EBDA_GPA, E820_RAM);
 	e820_add(e, &n, max, BOOT_EBDA_GPA, 0xa0000 - BOOT_EBDA_GPA, E820_RESERVED);
-	e820_add(e, &n, max, BOOT_MPTABLE_GPA, 0x100000 - BOOT_MPTABLE_GPA, E820_RESERVED);
+	e820_add(e, &n, max, BOOT_ACPI_GPA, 0x100000 - BOOT_ACPI_GPA, E820_RESERVED);
 	if (low > BOOT_KERNEL_GPA)
 		e820_add(e, &n, max, BOOT_KERNEL_GPA, low - BOOT_KERNEL_GPA, E820_RAM);
 	if (mem > BOOT_PCI_HOLE_START)
@@ -84,6 +91,8 @@ int zeropage_build(uint8_t *zp, const struct zeropage_args *a)
 	put32(zp + ZP_CMD_LINE_PTR, a->cmdline_gpa);
 	put32(zp + ZP_RAMDISK_IMAGE, a->initrd_gpa);
 	put32(zp + ZP_RAMDISK_SIZE, a->initrd_size);
+	/* Since Linux 5.0 (boot protocol 2.14): no need to scan for the RSDP. */
+	put64(zp + ZP_ACPI_RSDP_ADDR, a->acpi_rsdp_gpa);
 	zp[ZP_E820_ENTRIES] = a->nr_e820;
 	memcpy(zp + ZP_E820_TABLE, a->e820, a->nr_e820 * sizeof(*a->e820));
 	return 0;

@@ -4,6 +4,7 @@
  *            [--scenarios LIST] [--vmm LIST] [--suite ipi|boot|all|nohz]
  *            [--seconds S] [--rate N] [--disable-exits LIST] [--halt-poll-ns NS]
  *            [--lab auto|never|always] [--timeout S] [--guest-kernel K]
+ *            [--kernel BZIMAGE --kdir KBUILD_TREE]
  *
  * Without /dev/kvm the whole bench re-runs itself inside the lab, so every
  * guest it boots sees a real KVM. SIGINT/SIGTERM stop the current guest;
@@ -69,7 +70,7 @@ static GStrv bench_list(const char *opt, const char *list, const char *const *al
 
 struct bench_args {
 	char *json, *csv, *svg, *kicks, *roundtrips, *methods, *scenarios, *vmm, *suite, *lab;
-	char *timeout, *guest_kernel;
+	char *timeout, *guest_kernel, *kernel, *kdir;
 	char *seconds, *rate, *disable_exits, *halt_poll_ns; /* the nohz suite */
 	gboolean no_trace_exits;
 };
@@ -79,7 +80,7 @@ static void bench_args_clear(struct bench_args *a)
 	g_free(a->json), g_free(a->csv), g_free(a->svg), g_free(a->kicks), g_free(a->methods);
 	g_free(a->roundtrips);
 	g_free(a->scenarios), g_free(a->vmm), g_free(a->suite), g_free(a->lab);
-	g_free(a->timeout), g_free(a->guest_kernel);
+	g_free(a->timeout), g_free(a->guest_kernel), g_free(a->kernel), g_free(a->kdir);
 	g_free(a->seconds), g_free(a->rate), g_free(a->disable_exits), g_free(a->halt_poll_ns);
 }
 
@@ -115,6 +116,12 @@ static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
 			       "the guests' kernel: a Debian release, or amd64 (the kit's), cloud, "
 			       "rt, 6.12, 6.12-cloud, 6.12-rt",
 			       "K"),
+		CLI_OPT_FILE("kernel", &a->kernel,
+			     "the guests' kernel, one you built (with --kdir, not --guest-kernel)",
+			     "BZIMAGE"),
+		CLI_OPT_FILE("kdir", &a->kdir,
+			     "--kernel's Kbuild tree: the modules and images built against it",
+			     "DIR"),
 		CLI_OPT_STRING("lab", &a->lab, "auto, never or always (auto)", "MODE"),
 		CLI_OPT_STRING("timeout", &a->timeout, "give up on one guest after S seconds (600)",
 			       "S"),
@@ -310,11 +317,24 @@ static int bench_main(struct bench_plan *p, struct bench_args *a, const char *cm
 /*
  * --guest-kernel: the guests boot that kernel's directory, not the kit's.
  * In the lab the bench gets the release resolved here, found in its cache.
+ * --kernel --kdir: a kernel the user built, its directory built here.
  */
 static int bench_guest_kernel(struct bench_args *a, struct bench_plan *p, char **argv)
 {
 	int ret;
 
+	if (!a->kernel != !a->kdir || (a->kernel && a->guest_kernel)) {
+		pr_err("a kernel you built is --kernel BZIMAGE --kdir KBUILD_TREE, without "
+		       "--guest-kernel");
+		return VIPI_EXIT_USAGE;
+	}
+	if (a->kdir) {
+		/* The lab's bench finds the same directory in the cache. */
+		ret = cli_kdir(a->kernel, a->kdir, !g_strcmp0(a->suite, "nohz"), &p->guest_kit);
+		if (!ret)
+			p->o.kit_dir = p->guest_kit;
+		return ret;
+	}
 	if (!a->guest_kernel)
 		return 0;
 	ret = cli_guest_kernel(a->guest_kernel, &p->guest_kit);

@@ -78,6 +78,12 @@ int cli_place(enum lab_mode mode, bool *in_lab, char **why);
 int cli_guest_kernel(const char *name, char **dir);
 
 /*
+ * --kernel BZIMAGE --kdir KDIR (boot/kernels.h, kernels_build()): the same,
+ * for a kernel the user built; NOHZ for the nohz suite's needs.
+ */
+int cli_kdir(const char *bzimage, const char *kdir, bool nohz, char **dir);
+
+/*
  * Sets the value of --OPT in ARGV (owned strings, before any "--"), either
  * form (--OPT V, --OPT=V), to VALUE: what the re-execution in the lab gets.
  */

@@ -107,6 +107,13 @@ int cli_guest_kernel(const char *name, char **dir)
 	return ret ? cli_status(CLI_STAGE_KERNEL, ret) : 0;
 }
 
+int cli_kdir(const char *bzimage, const char *kdir, bool nohz, char **dir)
+{
+	int ret = kernels_build(bzimage, kdir, nohz, dir);
+
+	return ret ? cli_status(CLI_STAGE_KERNEL, ret) : 0;
+}
+
 void cli_argv_set(char **argv, const char *opt, const char *value)
 {
 	g_autofree char *eq = g_strconcat(opt, "=", NULL);

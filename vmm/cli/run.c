@@ -172,12 +172,20 @@ static int run_in_lab(const struct run *r, const char *why, int argc, char **arg
 /*
  * --guest-kernel: that kernel and its initramfs, fetched and built where
  * not cached; the lab's run gets the release resolved here in ARGV.
+ * --kernel with --kdir: the initramfs with vipi.ko built against that tree.
  */
 static int run_guest_kernel(struct run *r, char **argv)
 {
 	g_autofree char *dir = NULL;
 	int ret;
 
+	if (r->cfg.kdir) {
+		/* The lab's run finds the same directory in the cache. */
+		ret = cli_kdir(r->cfg.kernel, r->cfg.kdir, false, &dir);
+		if (!ret)
+			r->cfg.initrd = g_build_filename(dir, "guest.cpio.gz", NULL);
+		return ret;
+	}
 	if (!r->cfg.guest_kernel)
 		return 0;
 	ret = cli_guest_kernel(r->cfg.guest_kernel, &dir);

@@ -55,6 +55,7 @@ void run_config_clear(struct vipi_config *c)
 	g_free(c->kernel);
 	g_free(c->initrd);
 	g_free(c->guest_kernel);
+	g_free(c->kdir);
 	g_free(c->cmdline);
 	g_free(c->stats_path);
 }
@@ -70,6 +71,9 @@ static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_co
 			       "a Debian kernel with its vipi.ko and initramfs, instead of the "
 			       "kit's: a release, or amd64, cloud, rt, 6.12, 6.12-cloud, 6.12-rt",
 			       "K"),
+		CLI_OPT_FILE("kdir", &c->kdir,
+			     "--kernel's Kbuild tree: vipi.ko and the initramfs built against it",
+			     "DIR"),
 		CLI_OPT_STRING("cpus", &a->cpus, "vCPUs (default 1)", "N"),
 		CLI_OPT_STRING("mem", &a->mem, "guest RAM (default 512)", "MiB"),
 		CLI_OPT_STRING("append", &a->append, "more kernel arguments", "ARGS"),
@@ -158,10 +162,14 @@ static int run_config(const struct run_args *a, struct vipi_config *c)
 		pr_err("--guest-kernel brings its own kernel and initrd: no --kernel or --initrd");
 		return VIPI_EXIT_USAGE;
 	}
-	/* --guest-kernel's are found by run_guest_kernel(), which fetches. */
+	if (c->kdir && (!c->kernel || c->initrd)) {
+		pr_err("--kdir builds the initrd for --kernel: --kernel BZIMAGE, no --initrd");
+		return VIPI_EXIT_USAGE;
+	}
+	/* --guest-kernel's and --kdir's are found by run_guest_kernel(), which builds. */
 	if (!c->kernel && !c->guest_kernel)
 		c->kernel = g_build_filename(kit, "vmlinuz", NULL);
-	if (!c->initrd && !c->guest_kernel)
+	if (!c->initrd && !c->guest_kernel && !c->kdir)
 		c->initrd = g_build_filename(kit, "guest.cpio.gz", NULL);
 	c->cmdline = a->append && *a->append ? g_strconcat(RUN_BASE_CMDLINE, " ", a->append, NULL)
 					     : g_strdup(RUN_BASE_CMDLINE);

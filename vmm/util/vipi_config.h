@@ -27,6 +27,7 @@ struct vipi_config {
 	char *kernel;	    /* --kernel, or the kit's or --guest-kernel's */
 	char *initrd;	    /* --initrd, or the kit's or --guest-kernel's */
 	char *guest_kernel; /* --guest-kernel as typed (boot/kernels.h); NULL: the kit's */
+	char *kdir;	    /* --kdir: --kernel's Kbuild tree, its modules built there */
 	char *cmdline;	    /* the kernel's command line, --append included */
 	char **cmd;	    /* the guest command (not owned); NULL: a shell on the console */
 
