@@ -5,13 +5,21 @@
  * native, pv, auto), then round trips by the same mode. Driven through
  * sysfs, in vipi.ko's directory:
  *
- *   echo "N SRC DST MODE [LABEL [busy|idle [RT]]]" > /sys/kernel/vipi/stream
+ *   echo "N SRC DST MODE [LABEL [busy|idle|flood [RT]]]" > /sys/kernel/vipi/stream
  *   cat /sys/kernel/vipi/stream
  *
  * busy (the default): DST spins in a kernel thread; idle: DST is left idle
- * (halted). With LABEL != 0 the sender asks the VMM for phase marks LABEL
- * and LABEL + 1 around the stream only, so that the host reads KVM's
- * per-vCPU exits over exactly the N kicks.
+ * (halted). In both the sender is paced: after each kick it spins until
+ * DST's count of call-function-single interrupts moves, so that every kick
+ * is an interrupt of its own and nothing can merge in DST's IRR, where no
+ * counter would see it. A kick whose interrupt does not come within
+ * STREAM_RT_LOST_NS counts as lost. flood: DST busy, the sender not paced
+ * (back to back): kicks merge into a pending interrupt (coalesced= counts
+ * the device's merges; the IRR's stay uncounted). With LABEL != 0 the
+ * sender asks the VMM for phase marks LABEL and LABEL + 1 around the
+ * stream only, so that the host reads KVM's per-vCPU exits over exactly
+ * the N kicks. cycles= is the sender's own cost: the TSC cycles inside the
+ * N sends, not the waits between them.
  *
  * RT round trips (default min(N, 1000)) follow the stream, outside the
  * marks, in the manner of kvm-unit-tests' vmexit ipi: the sender notes
@@ -20,7 +28,11 @@
  * interrupt only after STREAM_RT_TIMEOUT_NS is late (roundtrip_late, not in
  * the mean); one that sees none within STREAM_RT_LOST_NS counts as lost.
  * Another IPI to DST can end a round trip early; nothing can make a lost
- * one look delivered.
+ * one look delivered. For busy and flood DST's thread stamps its TSC when
+ * its count moves, which splits a round trip (roundtrip_post_cycles: the
+ * send; roundtrip_handler_cycles: from the kick until DST is back from the
+ * handler; docs/measuring.md). KVM keeps one TSC offset for every vCPU of
+ * a VM, so the two CPUs' stamps compare.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -50,22 +62,57 @@ struct stream {
 	unsigned int src, dst;
 	enum kick_mode mode;
 	u32 label;
-	bool idle;
+	bool idle, flood;
 
 	bool target_running;
-	unsigned long sent;
+	/* DST's thread: its count of call-function-single and the TSC it moved at */
+	unsigned int seen_count;
+	u64 seen_tsc;
+	unsigned long sent, stream_lost;
 	u64 cycles, ns;
 	bool marked;
 	unsigned int delivered;
 	struct vipi_stats before, after; /* over the stream, not the round trips */
-	unsigned long rt_done, rt_late, rt_lost;
-	u64 rt_cycles;
+	struct vipi_stats rt_before, rt_after;
+	unsigned long rt_done, rt_late, rt_lost, rt_stamped;
+	u64 rt_cycles, rt_post_cycles, rt_handler_cycles;
 	struct completion done;
 };
 
 static unsigned int stream_call_count(unsigned int cpu)
 {
 	return READ_ONCE(per_cpu(irq_stat, cpu).irq_call_count);
+}
+
+/* Spins until DST's count leaves C0: false if it stays for LIMIT_NS. */
+static bool stream_await(struct stream *s, unsigned int c0, u64 limit_ns)
+{
+	u64 start = ktime_get_ns();
+
+	while (stream_call_count(s->dst) == c0) {
+		if (ktime_get_ns() - start > limit_ns)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+/*
+ * The TSC at which DST's thread saw its count reach at least C1, 0 when it
+ * has no thread (idle) or did not look within a millisecond.
+ */
+static u64 stream_target_stamp(struct stream *s, unsigned int c1)
+{
+	u64 start = ktime_get_ns();
+
+	if (s->idle)
+		return 0;
+	while ((int)(smp_load_acquire(&s->seen_count) - c1) < 0) {
+		if (ktime_get_ns() - start > NSEC_PER_MSEC)
+			return 0;
+		cpu_relax();
+	}
+	return READ_ONCE(s->seen_tsc);
 }
 
 enum stream_rt {
@@ -80,22 +127,26 @@ enum stream_rt {
  * descheduled that long); only an interrupt that never comes within
  * STREAM_RT_LOST_NS counts as lost.
  */
-static enum stream_rt stream_round_trip(struct stream *s, u64 *cycles)
+static enum stream_rt stream_round_trip(struct stream *s)
 {
 	unsigned int c0 = stream_call_count(s->dst);
-	u64 t0 = rdtsc_ordered(), start = ktime_get_ns(), now;
+	u64 t0 = rdtsc_ordered(), start = ktime_get_ns(), t1, t3, seen;
 
 	if (!kick_mode_send(s->dst, s->mode))
 		return STREAM_RT_LOST;
-	while (stream_call_count(s->dst) == c0) {
-		if (ktime_get_ns() - start > STREAM_RT_LOST_NS)
-			return STREAM_RT_LOST;
-		cpu_relax();
-	}
-	now = ktime_get_ns();
-	if (now - start > STREAM_RT_TIMEOUT_NS)
+	t1 = rdtsc_ordered();
+	if (!stream_await(s, c0, STREAM_RT_LOST_NS))
+		return STREAM_RT_LOST;
+	t3 = rdtsc_ordered();
+	if (ktime_get_ns() - start > STREAM_RT_TIMEOUT_NS)
 		return STREAM_RT_LATE;
-	*cycles += rdtsc_ordered() - t0;
+	s->rt_cycles += t3 - t0;
+	s->rt_post_cycles += t1 - t0;
+	seen = stream_target_stamp(s, c0 + 1);
+	if (seen > t0) {
+		s->rt_handler_cycles += seen - t0;
+		s->rt_stamped++;
+	}
 	return STREAM_RT_DONE;
 }
 
@@ -103,8 +154,12 @@ static void stream_round_trips(struct stream *s)
 {
 	unsigned long i;
 
+	/* LABEL+2 and LABEL+3: the host counts the round trips' exits apart. */
+	if (s->marked)
+		vipi_phase_mark(s->label + 2);
+	vipi_stats_sum(&s->rt_before);
 	for (i = 0; i < s->rt; i++) {
-		switch (stream_round_trip(s, &s->rt_cycles)) {
+		switch (stream_round_trip(s)) {
 		case STREAM_RT_DONE:
 			s->rt_done++;
 			break;
@@ -118,18 +173,47 @@ static void stream_round_trips(struct stream *s)
 		if (!(i & 63))
 			cond_resched();
 	}
+	vipi_stats_sum(&s->rt_after);
+	if (s->marked)
+		vipi_phase_mark(s->label + 3);
 }
 
 static int stream_target(void *arg)
 {
 	struct stream *s = arg;
+	unsigned int last = stream_call_count(s->dst), now;
 
+	WRITE_ONCE(s->seen_count, last);
 	WRITE_ONCE(s->target_running, true);
 	while (!kthread_should_stop()) {
+		now = stream_call_count(s->dst);
+		if (now != last) {
+			WRITE_ONCE(s->seen_tsc, rdtsc_ordered());
+			smp_store_release(&s->seen_count, now);
+			last = now;
+		}
 		cpu_relax();
 		cond_resched();
 	}
 	return 0;
+}
+
+/*
+ * One kick of the stream: the sender's cycles inside the send go to
+ * s->cycles; unless flooding, it then waits for the kick's own interrupt
+ * (a kick that never comes counts as lost).
+ */
+static bool stream_kick(struct stream *s)
+{
+	unsigned int c0 = stream_call_count(s->dst);
+	u64 t0 = rdtsc_ordered();
+
+	if (!kick_mode_send(s->dst, s->mode))
+		return false;
+	s->cycles += rdtsc_ordered() - t0;
+	if (!s->flood && !stream_await(s, c0, STREAM_RT_LOST_NS))
+		s->stream_lost++;
+	return true;
 }
 
 static int stream_sender(void *arg)
@@ -137,25 +221,21 @@ static int stream_sender(void *arg)
 	struct stream *s = arg;
 	unsigned int irq0;
 	unsigned long i;
-	u64 t0, t1;
 
 	vipi_stats_sum(&s->before);
 	irq0 = stream_call_count(s->dst);
 	s->marked = s->label && vipi_phase_mark(s->label);
 	s->ns = ktime_get_ns();
-	t0 = rdtsc_ordered();
 	for (i = 0; i < s->n; i++) {
-		if (!kick_mode_send(s->dst, s->mode))
+		if (!stream_kick(s))
 			break;
 		if (!(i & 1023))
 			cond_resched();
 	}
-	t1 = rdtsc_ordered();
 	s->ns = ktime_get_ns() - s->ns;
 	if (s->marked)
 		vipi_phase_mark(s->label + 1);
 	s->sent = i;
-	s->cycles = t1 - t0;
 	/* Let the last injections land before counting them. */
 	msleep(20);
 	s->delivered = stream_call_count(s->dst) - irq0;
@@ -178,18 +258,27 @@ static struct task_struct *stream_spawn(int (*fn)(void *), struct stream *s, uns
 	return t;
 }
 
+static const char *stream_scenario(const struct stream *s)
+{
+	return s->idle ? "idle" : s->flood ? "flood" : "busy";
+}
+
 static void stream_format(const struct stream *s, char *result, size_t size)
 {
+	unsigned long rt = s->rt_done;
+
 	scnprintf(
 		result, size,
-		"mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d roundtrip_late=%lu\n",
-		kick_mode_name(s->mode), s->idle ? "idle" : "busy", s->src, s->dst, s->n, s->sent,
-		s->n - s->sent + s->rt_lost, s->ns, s->cycles,
+		"mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d roundtrip_late=%lu paced=%d stream_lost=%lu roundtrip_post_cycles=%llu roundtrip_stamped=%lu roundtrip_handler_cycles=%llu roundtrip_doorbells=%lu\n",
+		kick_mode_name(s->mode), stream_scenario(s), s->src, s->dst, s->n, s->sent,
+		s->n - s->sent + s->stream_lost + s->rt_lost, s->ns, s->cycles,
 		s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered,
 		s->after.coalesced - s->before.coalesced, s->after.doorbells - s->before.doorbells,
-		s->after.fallbacks - s->before.fallbacks, s->rt_done, s->rt_lost,
-		s->rt_done ? div64_u64(s->rt_cycles, s->rt_done) : 0, s->label, s->marked,
-		s->rt_late);
+		s->after.fallbacks - s->before.fallbacks, rt, s->rt_lost,
+		rt ? div64_u64(s->rt_cycles, rt) : 0, s->label, s->marked, s->rt_late, !s->flood,
+		s->stream_lost, rt ? div64_u64(s->rt_post_cycles, rt) : 0, s->rt_stamped,
+		s->rt_stamped ? div64_u64(s->rt_handler_cycles, s->rt_stamped) : 0,
+		s->rt_after.doorbells - s->rt_before.doorbells);
 }
 
 static int stream_run(struct stream *s, char *result, size_t size)
@@ -243,6 +332,8 @@ static int stream_parse(const char *buf, struct stream *s)
 		return -EINVAL;
 	if (!strcmp(scenario, "idle"))
 		s->idle = true;
+	else if (!strcmp(scenario, "flood"))
+		s->flood = true;
 	else if (strcmp(scenario, "busy"))
 		return -EINVAL;
 	if (s->src >= nr_cpu_ids || s->dst >= nr_cpu_ids || s->src == s->dst ||
@@ -271,7 +362,7 @@ DEFINE_VIPI_TRIGGER(stream_trigger, stream, stream_request);
 
 static ssize_t scenarios_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "busy idle\n");
+	return sysfs_emit(buf, "busy idle flood\n");
 }
 
 static struct kobj_attribute scenarios_attr = __ATTR_RO(scenarios);

@@ -47,6 +47,15 @@ static const struct bench_field bench_row_fields[] = {
 	BENCH_FIELD(BENCH_NUM, struct bench_row, breakeven_exit_ns, "breakeven_exit_ns"),
 	BENCH_FIELD(BENCH_NUM, struct bench_row, breakeven_ipi_per_s, "breakeven_ipi_per_s"),
 	BENCH_FIELD(BENCH_TEXT, struct bench_row, breakeven_basis, "breakeven_basis"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_post_cycles, "roundtrip_post_cycles"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_handler_cycles,
+		    "roundtrip_handler_cycles"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_doorbells, "roundtrip_doorbells"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_sender_exits, "roundtrip_sender_exits"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_receiver_exits,
+		    "roundtrip_receiver_exits"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_poller_wakeups,
+		    "roundtrip_poller_wakeups"),
 	BENCH_FIELDS_END,
 };
 
@@ -69,6 +78,12 @@ struct bench_row *bench_row_new(const char *vmm, const char *method, const char 
 	row->userspace_exits_per_kick = NAN;
 	row->sender_cycles_per_kick = NAN;
 	row->roundtrip_cycles = NAN;
+	row->roundtrip_post_cycles = NAN;
+	row->roundtrip_handler_cycles = NAN;
+	row->roundtrip_doorbells = NAN;
+	row->roundtrip_sender_exits = NAN;
+	row->roundtrip_receiver_exits = NAN;
+	row->roundtrip_poller_wakeups = NAN;
 	row->kicks_per_second = NAN;
 	row->poller_cpu_seconds = NAN;
 	row->sender_exits_per_delivered = NAN;

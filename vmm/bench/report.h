@@ -32,6 +32,18 @@ struct bench_row {
 	double userspace_exits_per_kick;
 	double sender_cycles_per_kick;
 	double roundtrip_cycles;
+	/*
+	 * The round trip split (guest TSC cycles, means): the send itself; from
+	 * the kick until the target's thread is back from the handler (busy
+	 * and flood only); doorbells rung per round trip.
+	 */
+	double roundtrip_post_cycles;
+	double roundtrip_handler_cycles;
+	double roundtrip_doorbells;
+	/* vipi rows, between the marks LABEL+2 and LABEL+3: per round trip. */
+	double roundtrip_sender_exits;
+	double roundtrip_receiver_exits;
+	double roundtrip_poller_wakeups;
 	double kicks_per_second;
 	double deliveries_per_second;
 	double poller_cpu_seconds;

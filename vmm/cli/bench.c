@@ -18,6 +18,7 @@
 #include "bench/boot.h"
 #include "bench/cost.h"
 #include "boot/kernels.h"
+#include "devices/vipi.h"
 #include "bench/ipi.h"
 #include "bench/report.h"
 #include "bench/nohz.h"
@@ -44,7 +45,7 @@ static void bench_on_signal(int sig)
 
 static const char *const bench_all_methods[] = { "native", "kvm-pv", "vipi-doorbell", "vipi",
 						 NULL };
-static const char *const bench_all_scenarios[] = { "busy", "idle", NULL };
+static const char *const bench_all_scenarios[] = { "busy", "idle", "flood", NULL };
 static const char *const bench_all_vmms[] = { "vipi", "qemu", NULL };
 
 /* Splits LIST at commas; each item must be in ALLOWED. */
@@ -69,7 +70,7 @@ static GStrv bench_list(const char *opt, const char *list, const char *const *al
 
 struct bench_args {
 	char *json, *csv, *svg, *kicks, *roundtrips, *methods, *scenarios, *vmm, *suite, *lab;
-	char *timeout, *guest_kernel;
+	char *timeout, *guest_kernel, *vipi_spin_us, *vipi_poller_cpu, *lab_cpus;
 	char *seconds, *rate, *disable_exits, *halt_poll_ns; /* the nohz suite */
 	gboolean no_trace_exits;
 };
@@ -80,6 +81,7 @@ static void bench_args_clear(struct bench_args *a)
 	g_free(a->roundtrips);
 	g_free(a->scenarios), g_free(a->vmm), g_free(a->suite), g_free(a->lab);
 	g_free(a->timeout), g_free(a->guest_kernel);
+	g_free(a->vipi_spin_us), g_free(a->vipi_poller_cpu), g_free(a->lab_cpus);
 	g_free(a->seconds), g_free(a->rate), g_free(a->disable_exits), g_free(a->halt_poll_ns);
 }
 
@@ -99,7 +101,7 @@ static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
 			       "round trips after each phase (the lesser of kicks and 1000)", "N"),
 		CLI_OPT_STRING("methods", &a->methods, "native,kvm-pv,vipi-doorbell,vipi (all)",
 			       "LIST"),
-		CLI_OPT_STRING("scenarios", &a->scenarios, "busy,idle (both)", "LIST"),
+		CLI_OPT_STRING("scenarios", &a->scenarios, "busy,idle (default), flood", "LIST"),
 		CLI_OPT_STRING("vmm", &a->vmm, "vipi,qemu (both)", "LIST"),
 		CLI_OPT_STRING("suite", &a->suite, "ipi, boot, all (default) or nohz", "S"),
 		CLI_OPT_STRING("seconds", &a->seconds, "nohz: window length (4)", "S"),
@@ -115,7 +117,14 @@ static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
 			       "the guests' kernel: a Debian release, or amd64 (the kit's), cloud, "
 			       "rt, 6.12, 6.12-cloud, 6.12-rt",
 			       "K"),
+		CLI_OPT_STRING("vipi-spin-us", &a->vipi_spin_us,
+			       "ipi suite: the vipi rows' poller spin window (vipi run's default)",
+			       "US"),
+		CLI_OPT_STRING("vipi-poller-cpu", &a->vipi_poller_cpu,
+			       "ipi suite: pin the vipi rows' poller to host CPU N", "N"),
 		CLI_OPT_STRING("lab", &a->lab, "auto, never or always (auto)", "MODE"),
+		CLI_OPT_STRING("lab-cpus", &a->lab_cpus, "the lab machine's emulated CPUs (4)",
+			       "N"),
 		CLI_OPT_STRING("timeout", &a->timeout, "give up on one guest after S seconds (600)",
 			       "S"),
 		CLI_OPT_END
@@ -140,6 +149,7 @@ struct bench_plan {
 	GStrv vmms;
 	char *guest_kit; /* --guest-kernel's directory; NULL: the kit */
 	bool ipi, boot, nohz;
+	unsigned int lab_cpus;
 	struct nohz_args nohz_args;
 };
 
@@ -161,6 +171,26 @@ static bool bench_plan_nohz(struct bench_args *a, struct bench_plan *p)
 	return cli_exits(n->disable_exits, a->halt_poll_ns, &exits);
 }
 
+/* The vipi rows' poller options, passed on to `vipi run`; the lab's CPUs. */
+static bool bench_plan_poller(struct bench_args *a, struct bench_plan *p)
+{
+	unsigned int v;
+
+	p->o.vipi_spin_us = p->o.vipi_poller_cpu = -1;
+	p->lab_cpus = BENCH_LAB_CPUS;
+	if (a->vipi_spin_us) {
+		if (!cli_uint("--vipi-spin-us", a->vipi_spin_us, 0, VIPI_SPIN_US_MAX, &v))
+			return false;
+		p->o.vipi_spin_us = v;
+	}
+	if (a->vipi_poller_cpu) {
+		if (!cli_uint("--vipi-poller-cpu", a->vipi_poller_cpu, 0, 1023, &v))
+			return false;
+		p->o.vipi_poller_cpu = v;
+	}
+	return !a->lab_cpus || cli_uint("--lab-cpus", a->lab_cpus, 2, LAB_MAX_CPUS, &p->lab_cpus);
+}
+
 static bool bench_plan(struct bench_args *a, struct bench_plan *p)
 {
 	const char *kit = g_getenv("VIPI_KIT");
@@ -176,6 +206,8 @@ static bool bench_plan(struct bench_args *a, struct bench_plan *p)
 	if (a->roundtrips && !cli_uint("--roundtrips", a->roundtrips, 1, 100000, &p->o.roundtrips))
 		return false;
 	if (a->timeout && !cli_uint("--timeout", a->timeout, 1, 24 * 3600, &p->o.timeout_s))
+		return false;
+	if (!bench_plan_poller(a, p))
 		return false;
 	p->o.methods = bench_list("--methods",
 				  a->methods ? a->methods : "native,kvm-pv,vipi-doorbell,vipi",
@@ -349,7 +381,7 @@ int cmd_bench(int argc, char **argv)
 
 		lab_config_init(&cfg);
 		cfg.why = why;
-		cfg.cpus = BENCH_LAB_CPUS;
+		cfg.cpus = p.lab_cpus;
 		cfg.mem_mib = BENCH_LAB_MIB;
 		/* SIGINT/SIGTERM reach the bench inside, which writes a partial report. */
 		cfg.signal_grace_s = BENCH_SIGNAL_GRACE_S;
