@@ -5,17 +5,18 @@
  * native, pv, auto), then round trips by the same mode. Driven through
  * sysfs, in vipi.ko's directory:
  *
- *   echo "N SRC DST MODE [LABEL [busy|idle|flood [RT]]]" > /sys/kernel/vipi/stream
+ *   echo "N SRC DST MODE [LABEL [busy|idle|flood [RT [paced]]]]" > /sys/kernel/vipi/stream
  *   cat /sys/kernel/vipi/stream
  *
  * busy (the default): DST spins in a kernel thread; idle: DST is left idle
- * (halted). In both the sender is paced: after each kick it spins until
- * DST's count of call-function-single interrupts moves, so that every kick
- * is an interrupt of its own and nothing can merge in DST's IRR, where no
- * counter would see it. A kick whose interrupt does not come within
- * STREAM_RT_LOST_NS counts as lost. flood: DST busy, the sender not paced
- * (back to back): kicks merge into a pending interrupt (coalesced= counts
- * the device's merges; the IRR's stay uncounted). With LABEL != 0 the
+ * (halted); flood: DST busy, the sender never paced. Kicks go back to back
+ * unless "paced": then after each kick the sender spins until DST's count
+ * of call-function-single interrupts moves, so that every kick is an
+ * interrupt of its own and nothing can merge in DST's IRR, where no
+ * counter would see it; a kick whose interrupt does not come within
+ * STREAM_RT_LOST_NS counts as lost. Back to back, kicks merge into a
+ * pending interrupt (coalesced= counts the device's merges; the IRR's stay
+ * uncounted). The bench paces busy and idle. With LABEL != 0 the
  * sender asks the VMM for phase marks LABEL and LABEL + 1 around the
  * stream only, so that the host reads KVM's per-vCPU exits over exactly
  * the N kicks. cycles= is the sender's own cost: the TSC cycles inside the
@@ -62,7 +63,7 @@ struct stream {
 	unsigned int src, dst;
 	enum kick_mode mode;
 	u32 label;
-	bool idle, flood;
+	bool idle, flood, paced;
 
 	bool target_running;
 	/* DST's thread: its count of call-function-single and the TSC it moved at */
@@ -200,7 +201,7 @@ static int stream_target(void *arg)
 
 /*
  * One kick of the stream: the sender's cycles inside the send go to
- * s->cycles; unless flooding, it then waits for the kick's own interrupt
+ * s->cycles; paced, it then waits for the kick's own interrupt
  * (a kick that never comes counts as lost).
  */
 static bool stream_kick(struct stream *s)
@@ -211,7 +212,7 @@ static bool stream_kick(struct stream *s)
 	if (!kick_mode_send(s->dst, s->mode))
 		return false;
 	s->cycles += rdtsc_ordered() - t0;
-	if (!s->flood && !stream_await(s, c0, STREAM_RT_LOST_NS))
+	if (s->paced && !stream_await(s, c0, STREAM_RT_LOST_NS))
 		s->stream_lost++;
 	return true;
 }
@@ -275,7 +276,7 @@ static void stream_format(const struct stream *s, char *result, size_t size)
 		s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered,
 		s->after.coalesced - s->before.coalesced, s->after.doorbells - s->before.doorbells,
 		s->after.fallbacks - s->before.fallbacks, rt, s->rt_lost,
-		rt ? div64_u64(s->rt_cycles, rt) : 0, s->label, s->marked, s->rt_late, !s->flood,
+		rt ? div64_u64(s->rt_cycles, rt) : 0, s->label, s->marked, s->rt_late, s->paced,
 		s->stream_lost, rt ? div64_u64(s->rt_post_cycles, rt) : 0, s->rt_stamped,
 		s->rt_stamped ? div64_u64(s->rt_handler_cycles, s->rt_stamped) : 0,
 		s->rt_after.doorbells - s->rt_before.doorbells);
@@ -317,13 +318,13 @@ out_target:
 
 static int stream_parse(const char *buf, struct stream *s)
 {
-	char mode[16], scenario[8] = "busy";
+	char mode[16], scenario[8] = "busy", pace[8] = "";
 	int n;
 
 	s->label = 0;
 	s->rt = ULONG_MAX;
-	n = sscanf(buf, "%lu %u %u %15s %u %7s %lu", &s->n, &s->src, &s->dst, mode, &s->label,
-		   scenario, &s->rt);
+	n = sscanf(buf, "%lu %u %u %15s %u %7s %lu %7s", &s->n, &s->src, &s->dst, mode, &s->label,
+		   scenario, &s->rt, pace);
 	if (n < 4 || !s->n || s->n > STREAM_MAX_KICKS)
 		return -EINVAL;
 	if (s->rt == ULONG_MAX)
@@ -335,6 +336,10 @@ static int stream_parse(const char *buf, struct stream *s)
 	else if (!strcmp(scenario, "flood"))
 		s->flood = true;
 	else if (strcmp(scenario, "busy"))
+		return -EINVAL;
+	if (!strcmp(pace, "paced"))
+		s->paced = !s->flood;
+	else if (*pace)
 		return -EINVAL;
 	if (s->src >= nr_cpu_ids || s->dst >= nr_cpu_ids || s->src == s->dst ||
 	    !cpu_online(s->src) || !cpu_online(s->dst))

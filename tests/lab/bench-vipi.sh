@@ -95,14 +95,19 @@ print("ok: vipi/flood poller %.3f CPU-s/s, saves %.3f exits/kick, break-even %.0
       % (v["poller_cpu_per_s"], v["exits_saved_per_kick"], v["breakeven_ipi_per_s"],
          v["breakeven_basis"]))
 # The round trip's split: the send is part of the round trip; the target's
-# thread stamps when it has a thread (busy, flood); the forced doorbell rings
-# once per round trip, the methods around the device never; the round
-# trips' exits are counted between their own marks.
+# thread stamps when it has a thread (busy, flood), and the stamp is kept
+# only where the host's TSC is its clocksource (not in the lab, whose kernel
+# finds its TSCs unsynchronised); the forced doorbell rings once per round
+# trip, the methods around the device never; the round trips' exits are
+# counted between their own marks.
+stable = r["host"]["clocksource"] == "tsc"
 for (vmm, m, s), row in rows.items():
     rt, post, hand = row["roundtrip_cycles"], row["roundtrip_post_cycles"], row["roundtrip_handler_cycles"]
     assert rt and 0 < post < rt, (m, s, post, rt)
-    assert (hand is None) == (s == "idle"), (m, s, hand)
+    assert (hand is None) == (s == "idle" or not stable), (m, s, hand, stable)
     assert hand is None or hand > post, (m, s, hand, post)
+    if not stable and s != "idle":
+        assert "roundtrip_handler_cycles dropped" in row["note"], (m, s, row["note"])
     for f in ("roundtrip_sender_exits", "roundtrip_receiver_exits", "roundtrip_poller_wakeups"):
         assert row[f] is not None and row[f] >= 0, (m, s, f, row[f])
     if m in ("native", "kvm-pv"):

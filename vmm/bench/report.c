@@ -99,6 +99,27 @@ struct bench_row *bench_row_new(const char *vmm, const char *method, const char 
 	return row;
 }
 
+void bench_report_check_stamps(struct bench_report *r)
+{
+	const char *cs = r->head.host.clocksource;
+
+	if (!cs || !strcmp(cs, "tsc"))
+		return;
+	for (guint i = 0; i < r->rows->len; i++) {
+		struct bench_row *row = g_ptr_array_index(r->rows, i);
+		g_autofree char *older = NULL;
+
+		if (isnan(row->roundtrip_handler_cycles))
+			continue;
+		row->roundtrip_handler_cycles = NAN;
+		older = g_steal_pointer(&row->note);
+		row->note =
+			g_strdup_printf("roundtrip_handler_cycles dropped: the host's clocksource "
+					"is %s, not tsc, so two vCPUs' TSCs do not compare%s%s",
+					cs, older ? "; " : "", older ? older : "");
+	}
+}
+
 void bench_row_free(struct bench_row *row)
 {
 	if (!row)

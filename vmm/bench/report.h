@@ -88,6 +88,13 @@ void bench_report_clear(struct bench_report *r);
 void bench_report_add_boot(struct bench_report *r, const char *vmm, double seconds,
 			   const char *note);
 
+/*
+ * Where the host's TSC is not its clocksource (host.h), drops every row's
+ * roundtrip_handler_cycles (a stamp of another vCPU's TSC) and says why in
+ * the row's note.
+ */
+void bench_report_check_stamps(struct bench_report *r);
+
 /* The aligned table, for a terminal. */
 void bench_report_print(const struct bench_report *r, FILE *f);
 

@@ -268,6 +268,7 @@ static int bench_run(struct bench_plan *p, struct bench_report *r)
 	}
 	/* Every row is in: each poller row is weighed against its VMM's native. */
 	cost_report(r);
+	bench_report_check_stamps(r);
 	if (p->boot && !bench_stop) {
 		err = bench_boot(&p->o, p->vmms, r);
 		ret = ret ?: err;
