@@ -31,7 +31,7 @@
 /* Room for a 2-vCPU guest, a spinning poller and the VMM's own threads. */
 #define BENCH_LAB_CPUS		 4
 #define BENCH_LAB_MIB		 3072
-#define BENCH_DEFAULT_KICKS	 20000
+#define BENCH_DEFAULT_KICKS	 5000 /* paced: each kick is a whole round trip */
 #define BENCH_DEFAULT_ROUNDTRIPS 1000 /* kvm-unit-tests-style, after each phase */
 #define BENCH_DEFAULT_TIMEOUT_S	 600
 #define BENCH_SIGNAL_GRACE_S	 60
@@ -96,7 +96,7 @@ static bool bench_parse(int *argc, char ***argv, struct bench_args *a)
 			     "per exit)"),
 		CLI_OPT_FILE("csv", &a->csv, "write the rows as CSV", "F"),
 		CLI_OPT_FILE("svg", &a->svg, "write a chart", "F"),
-		CLI_OPT_STRING("kicks", &a->kicks, "kicks per phase (20000)", "N"),
+		CLI_OPT_STRING("kicks", &a->kicks, "kicks per phase (5000)", "N"),
 		CLI_OPT_STRING("roundtrips", &a->roundtrips,
 			       "round trips after each phase (the lesser of kicks and 1000)", "N"),
 		CLI_OPT_STRING("methods", &a->methods, "native,kvm-pv,vipi-doorbell,vipi (all)",
