@@ -15,25 +15,13 @@
  * interrupt of its own and nothing can merge in DST's IRR, where no
  * counter would see it; a kick whose interrupt does not come within
  * STREAM_RT_LOST_NS counts as lost. Back to back, kicks merge into a
- * pending interrupt (coalesced= counts the device's merges; the IRR's stay
+ * pending interrupt (coalesced= counts the stream's own merges in the
+ * mailbox, read around each post; the IRR's stay
  * uncounted). The bench paces busy and idle. With LABEL != 0 the
  * sender asks the VMM for phase marks LABEL and LABEL + 1 around the
  * stream only, so that the host reads KVM's per-vCPU exits over exactly
  * the N kicks. cycles= is the sender's own cost: the TSC cycles inside the
- * N sends, not the waits between them.
- *
- * RT round trips (default min(N, 1000)) follow the stream, outside the
- * marks, in the manner of kvm-unit-tests' vmexit ipi: the sender notes
- * DST's count of call-function-single interrupts, kicks, and spins until
- * the count moves; only SRC's TSC is read. A round trip that sees its
- * interrupt only after STREAM_RT_TIMEOUT_NS is late (roundtrip_late, not in
- * the mean); one that sees none within STREAM_RT_LOST_NS counts as lost.
- * Another IPI to DST can end a round trip early; nothing can make a lost
- * one look delivered. For busy and flood DST's thread stamps its TSC when
- * its count moves, which splits a round trip (roundtrip_post_cycles: the
- * send; roundtrip_handler_cycles: from the kick until DST is back from the
- * handler; docs/measuring.md). KVM keeps one TSC offset for every vCPU of
- * a VM, so the two CPUs' stamps compare.
+ * N sends, not the waits between them. The round trips: stream_rt.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -49,155 +37,8 @@
 #include <asm/hardirq.h>
 #include <asm/msr.h>
 
-#include "vipi_api.h"
 #include "vipi_trigger.h"
-#include "bench.h"
-
-#define STREAM_MAX_KICKS 100000000UL
-#define STREAM_RT_MAX 1000UL
-#define STREAM_RT_TIMEOUT_NS (100 * NSEC_PER_MSEC)
-#define STREAM_RT_LOST_NS (5 * NSEC_PER_SEC)
-
-struct stream {
-	unsigned long n, rt;
-	unsigned int src, dst;
-	enum kick_mode mode;
-	u32 label;
-	bool idle, flood, paced;
-
-	bool target_running;
-	/* DST's thread: its count of call-function-single and the TSC it moved at */
-	unsigned int seen_count;
-	u64 seen_tsc;
-	unsigned long sent, stream_lost;
-	u64 cycles, ns;
-	bool marked;
-	unsigned int delivered;
-	struct vipi_stats before, after; /* over the stream, not the round trips */
-	struct vipi_stats rt_before, rt_after;
-	unsigned long rt_done, rt_late, rt_lost, rt_stamped;
-	u64 rt_cycles, rt_post_cycles, rt_handler_cycles;
-	struct completion done;
-};
-
-static unsigned int stream_call_count(unsigned int cpu)
-{
-	return READ_ONCE(per_cpu(irq_stat, cpu).irq_call_count);
-}
-
-/* Spins until DST's count leaves C0: false if it stays for LIMIT_NS. */
-static bool stream_await(struct stream *s, unsigned int c0, u64 limit_ns)
-{
-	u64 start = ktime_get_ns();
-
-	while (stream_call_count(s->dst) == c0) {
-		if (ktime_get_ns() - start > limit_ns)
-			return false;
-		cpu_relax();
-	}
-	return true;
-}
-
-/*
- * The TSC at which DST's thread saw its count reach at least C1, 0 when it
- * has no thread (idle) or did not look within a millisecond.
- */
-static u64 stream_target_stamp(struct stream *s, unsigned int c1)
-{
-	u64 start = ktime_get_ns();
-
-	if (s->idle)
-		return 0;
-	while ((int)(smp_load_acquire(&s->seen_count) - c1) < 0) {
-		if (ktime_get_ns() - start > NSEC_PER_MSEC)
-			return 0;
-		cpu_relax();
-	}
-	return READ_ONCE(s->seen_tsc);
-}
-
-enum stream_rt {
-	STREAM_RT_DONE,
-	STREAM_RT_LATE,
-	STREAM_RT_LOST
-};
-
-/*
- * One round trip. Past STREAM_RT_TIMEOUT_NS it is late (left out of the
- * mean: on a contended or emulated host a vCPU or the poller can be
- * descheduled that long); only an interrupt that never comes within
- * STREAM_RT_LOST_NS counts as lost.
- */
-static enum stream_rt stream_round_trip(struct stream *s)
-{
-	unsigned int c0 = stream_call_count(s->dst);
-	u64 t0 = rdtsc_ordered(), start = ktime_get_ns(), t1, t3, seen;
-
-	if (!kick_mode_send(s->dst, s->mode))
-		return STREAM_RT_LOST;
-	t1 = rdtsc_ordered();
-	if (!stream_await(s, c0, STREAM_RT_LOST_NS))
-		return STREAM_RT_LOST;
-	t3 = rdtsc_ordered();
-	if (ktime_get_ns() - start > STREAM_RT_TIMEOUT_NS)
-		return STREAM_RT_LATE;
-	s->rt_cycles += t3 - t0;
-	s->rt_post_cycles += t1 - t0;
-	seen = stream_target_stamp(s, c0 + 1);
-	if (seen > t0) {
-		s->rt_handler_cycles += seen - t0;
-		s->rt_stamped++;
-	}
-	return STREAM_RT_DONE;
-}
-
-static void stream_round_trips(struct stream *s)
-{
-	unsigned long i;
-
-	/* LABEL+2 and LABEL+3: the host counts the round trips' exits apart. */
-	if (s->marked)
-		vipi_phase_mark(s->label + 2);
-	vipi_stats_sum(&s->rt_before);
-	for (i = 0; i < s->rt; i++) {
-		switch (stream_round_trip(s)) {
-		case STREAM_RT_DONE:
-			s->rt_done++;
-			break;
-		case STREAM_RT_LATE:
-			s->rt_late++;
-			break;
-		case STREAM_RT_LOST:
-			s->rt_lost++;
-			break;
-		}
-		if (!(i & 63))
-			cond_resched();
-	}
-	vipi_stats_sum(&s->rt_after);
-	if (s->marked)
-		vipi_phase_mark(s->label + 3);
-}
-
-static int stream_target(void *arg)
-{
-	struct stream *s = arg;
-	unsigned int last = stream_call_count(s->dst), now;
-
-	WRITE_ONCE(s->seen_count, last);
-	WRITE_ONCE(s->target_running, true);
-	while (!kthread_should_stop()) {
-		now = stream_call_count(s->dst);
-		if (now != last) {
-			WRITE_ONCE(s->seen_tsc, rdtsc_ordered());
-			smp_store_release(&s->seen_count, now);
-			last = now;
-		}
-		cpu_relax();
-		cond_resched();
-	}
-	return 0;
-}
+#include "stream.h"
 
 /*
  * One kick of the stream: the sender's cycles inside the send go to
@@ -207,11 +48,21 @@ static int stream_target(void *arg)
 static bool stream_kick(struct stream *s)
 {
 	unsigned int c0 = stream_call_count(s->dst);
-	u64 t0 = rdtsc_ordered();
+	bool dev = s->mode == KICK_MODE_VIPI || s->mode == KICK_MODE_DOORBELL;
+	struct vipi_stats a, b;
+	u64 t0;
 
+	/* The merges of this kick alone, not the kernel's own posts meanwhile. */
+	if (dev)
+		vipi_stats_sum(&a);
+	t0 = rdtsc_ordered();
 	if (!kick_mode_send(s->dst, s->mode))
 		return false;
 	s->cycles += rdtsc_ordered() - t0;
+	if (dev) {
+		vipi_stats_sum(&b);
+		s->coalesced += b.coalesced - a.coalesced;
+	}
 	if (s->paced && !stream_await(s, c0, STREAM_RT_LOST_NS))
 		s->stream_lost++;
 	return true;
@@ -273,12 +124,11 @@ static void stream_format(const struct stream *s, char *result, size_t size)
 		"mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d roundtrip_late=%lu paced=%d stream_lost=%lu roundtrip_post_cycles=%llu roundtrip_stamped=%lu roundtrip_handler_cycles=%llu roundtrip_doorbells=%lu\n",
 		kick_mode_name(s->mode), stream_scenario(s), s->src, s->dst, s->n, s->sent,
 		s->n - s->sent + s->stream_lost + s->rt_lost, s->ns, s->cycles,
-		s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered,
-		s->after.coalesced - s->before.coalesced, s->after.doorbells - s->before.doorbells,
-		s->after.fallbacks - s->before.fallbacks, rt, s->rt_lost,
-		rt ? div64_u64(s->rt_cycles, rt) : 0, s->label, s->marked, s->rt_late, s->paced,
-		s->stream_lost, rt ? div64_u64(s->rt_post_cycles, rt) : 0, s->rt_stamped,
-		s->rt_stamped ? div64_u64(s->rt_handler_cycles, s->rt_stamped) : 0,
+		s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered, s->coalesced,
+		s->after.doorbells - s->before.doorbells, s->after.fallbacks - s->before.fallbacks,
+		rt, s->rt_lost, rt ? div64_u64(s->rt_cycles, rt) : 0, s->label, s->marked,
+		s->rt_late, s->paced, s->stream_lost, rt ? div64_u64(s->rt_post_cycles, rt) : 0,
+		s->rt_stamped, s->rt_stamped ? div64_u64(s->rt_handler_cycles, s->rt_stamped) : 0,
 		s->rt_after.doorbells - s->rt_before.doorbells);
 }
 

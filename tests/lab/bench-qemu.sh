@@ -33,10 +33,12 @@ for m in ("native", "kvm-pv"):
     row = rows[("qemu", m, "busy")]
     for f in ("delivered", "coalesced"):
         assert isinstance(row[f], int), (m, f, row[f])
-    # busy is paced: every kick waits for its own interrupt, so each one is
-    # delivered (a few foreign call-function-single interrupts aside) and
-    # nothing merges in the target's IRR unseen.
-    assert abs(row["delivered"] + row["coalesced"] - row["kicks"]) <= 5, (m, row["delivered"])
+    # busy is paced: every kick waits for an interrupt before the next, so
+    # none vanishes in the target's IRR; the target's count may hold a few
+    # of the kernel's own call-function-single IPIs (bench-vipi.sh).
+    total = row["delivered"] + row["coalesced"]
+    assert row["kicks"] <= total <= row["kicks"] + 5 + 10 * row["kicks"] / row["kicks_per_second"], \
+        (m, row["delivered"], row["coalesced"])
     assert row["delivered"] >= 0.9 * row["kicks"], (m, row["delivered"], row["kicks"])
     assert row["coalesced"] == 0, (m, row["coalesced"])
     assert row["deliveries_per_second"] is not None and row["receiver_exits_per_delivered"] is not None, row

@@ -52,27 +52,27 @@ nat = rows[("vipi", "native", "busy")]["sender_stats"]
 assert nat["trace_icr_writes"] >= 1000, nat["trace_icr_writes"]
 print("ok: exits by reason sum to each phase's exits within its read skew + 2 (off by at most %d); "
       "native/busy ICR writes %d for 1000 kicks" % (worst, nat["trace_icr_writes"]))
-# Issue #13: deliveries and the cost side in every row. A few foreign
-# interrupts and merges aside (the module counts the target's
-# call-function-single interrupts and every mailbox merge of the stream, and
-# the kernel's own IPIs travel through vipi.ko too): in the paced scenarios
-# each kick waits for its own interrupt, so delivered + coalesced == kicks;
-# in flood a kick that lands on a vector already pending in the target's
-# IRR merges uncounted, so it is at most the kicks, and the native and PV
-# rows, which never post a kick to the mailbox, count no more merges than
-# those few.
-FOREIGN = 5
+# Issue #13: deliveries and the cost side in every row. In the paced
+# scenarios each kick waits for an interrupt before the next, so no kick
+# vanishes: delivered + coalesced >= kicks. The target's count also holds the
+# kernel's own call-function-single IPIs (remote wake-ups of an idle CPU,
+# TLB shootdowns: 7-11 per 1000-2000 kicks in lab runs, about 4 per second),
+# so it exceeds the kicks by at most a few per second of the stream. In flood
+# a kick that lands on a vector already pending in the target's IRR merges
+# uncounted, so there it is at most the kicks (plus those few); native and PV
+# never post to the mailbox, so they count no merge.
+def foreign(row):
+    return 5 + 10 * row["kicks"] / row["kicks_per_second"]
 for (vmm, m, s), row in rows.items():
     for f in ("delivered", "coalesced"):
         assert isinstance(row[f], int), (m, s, f, row[f])
     assert row["delivered"] > 0, "%s/%s: nothing delivered" % (m, s)
     total = row["delivered"] + row["coalesced"]
-    if s == "flood":
-        assert total <= row["kicks"] + FOREIGN, (m, s, row["delivered"], row["coalesced"])
-    else:
-        assert abs(total - row["kicks"]) <= FOREIGN, (m, s, row["delivered"], row["coalesced"])
+    assert total <= row["kicks"] + foreign(row), (m, s, row["delivered"], row["coalesced"])
+    if s != "flood":
+        assert total >= row["kicks"], (m, s, row["delivered"], row["coalesced"])
     if m in ("native", "kvm-pv"):
-        assert row["coalesced"] <= FOREIGN, (m, s, row["coalesced"])
+        assert row["coalesced"] == 0, (m, s, row["coalesced"])
     for f in ("deliveries_per_second", "sender_exits_per_delivered",
               "receiver_exits_per_delivered", "poller_cpu_per_s"):
         assert row[f] is not None, "%s/%s: no %s" % (m, s, f)
@@ -83,9 +83,9 @@ assert nb["delivered"] >= 0.9 * nb["kicks"], (nb["delivered"], nb["kicks"])
 # every merge is counted there.
 v = rows[("vipi", "vipi", "flood")]
 assert v["delivered"] + v["coalesced"] >= 0.9 * v["kicks"], (v["delivered"], v["coalesced"])
-print("ok: paced rows delivered + coalesced == kicks (within %d); native/busy delivered %d of %d; "
+print("ok: paced rows delivered + coalesced == kicks + the kernel's own few; native/busy delivered %d of %d; "
       "vipi/flood delivered %d + coalesced %d of %d"
-      % (FOREIGN, nb["delivered"], nb["kicks"], v["delivered"], v["coalesced"], v["kicks"]))
+      % (nb["delivered"], nb["kicks"], v["delivered"], v["coalesced"], v["kicks"]))
 # The break-even against native: flooding, the sender alone saves about one exit per kick.
 assert v["exits_saved_per_kick"] >= 0.9, v["exits_saved_per_kick"]
 assert v["breakeven_ipi_per_s"] > 0 and v["breakeven_exit_ns"] > 0, v
