@@ -16,7 +16,7 @@
  * counter would see it; a kick whose interrupt does not come within
  * STREAM_RT_LOST_NS counts as lost. Back to back, kicks merge into a
  * pending interrupt (coalesced= counts the stream's own merges in the
- * mailbox, read around each post; the IRR's stay
+ * mailbox, by this CPU's counter around each post; the IRR's stay
  * uncounted). The bench paces busy and idle. With LABEL != 0 the
  * sender asks the VMM for phase marks LABEL and LABEL + 1 around the
  * stream only, so that the host reads KVM's per-vCPU exits over exactly
@@ -48,21 +48,23 @@
 static bool stream_kick(struct stream *s)
 {
 	unsigned int c0 = stream_call_count(s->dst);
-	bool dev = s->mode == KICK_MODE_VIPI || s->mode == KICK_MODE_DOORBELL;
-	struct vipi_stats a, b;
+	unsigned long flags, m0;
+	bool ok;
 	u64 t0;
 
-	/* The merges of this kick alone, not the kernel's own posts meanwhile. */
-	if (dev)
-		vipi_stats_sum(&a);
+	/*
+	 * This CPU's merge count, interrupts off: its change is this kick's
+	 * merge alone, not the kernel's own posts meanwhile (0 for native, PV).
+	 */
+	local_irq_save(flags);
+	m0 = vipi_this_cpu_coalesced();
 	t0 = rdtsc_ordered();
-	if (!kick_mode_send(s->dst, s->mode))
-		return false;
+	ok = kick_mode_send(s->dst, s->mode);
 	s->cycles += rdtsc_ordered() - t0;
-	if (dev) {
-		vipi_stats_sum(&b);
-		s->coalesced += b.coalesced - a.coalesced;
-	}
+	s->coalesced += vipi_this_cpu_coalesced() - m0;
+	local_irq_restore(flags);
+	if (!ok)
+		return false;
 	if (s->paced && !stream_await(s, c0, STREAM_RT_LOST_NS))
 		s->stream_lost++;
 	return true;
