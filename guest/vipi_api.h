@@ -44,6 +44,12 @@ struct vipi_stats {
 /* The counters since load, summed over CPUs. */
 void vipi_stats_sum(struct vipi_stats *sum);
 
+/*
+ * This CPU's merge count (posts that found their bit already set): with
+ * interrupts off around a post, its change is that post's merge alone.
+ */
+unsigned long vipi_this_cpu_coalesced(void);
+
 /* /sys/kernel/vipi: where the bench adds its files. */
 struct kobject *vipi_sysfs_kobj(void);
 

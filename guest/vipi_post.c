@@ -101,3 +101,9 @@ void vipi_stats_sum(struct vipi_stats *sum)
 	}
 }
 EXPORT_SYMBOL_GPL(vipi_stats_sum);
+
+unsigned long vipi_this_cpu_coalesced(void)
+{
+	return this_cpu_read(vipi_stats.coalesced);
+}
+EXPORT_SYMBOL_GPL(vipi_this_cpu_coalesced);

@@ -5,22 +5,23 @@
  * native, pv, auto), then round trips by the same mode. Driven through
  * sysfs, in vipi.ko's directory:
  *
- *   echo "N SRC DST MODE [LABEL [busy|idle [RT]]]" > /sys/kernel/vipi/stream
+ *   echo "N SRC DST MODE [LABEL [busy|idle|flood [RT [paced]]]]" > /sys/kernel/vipi/stream
  *   cat /sys/kernel/vipi/stream
  *
  * busy (the default): DST spins in a kernel thread; idle: DST is left idle
- * (halted). With LABEL != 0 the sender asks the VMM for phase marks LABEL
- * and LABEL + 1 around the stream only, so that the host reads KVM's
- * per-vCPU exits over exactly the N kicks.
- *
- * RT round trips (default min(N, 1000)) follow the stream, outside the
- * marks, in the manner of kvm-unit-tests' vmexit ipi: the sender notes
- * DST's count of call-function-single interrupts, kicks, and spins until
- * the count moves; only SRC's TSC is read. A round trip that sees its
- * interrupt only after STREAM_RT_TIMEOUT_NS is late (roundtrip_late, not in
- * the mean); one that sees none within STREAM_RT_LOST_NS counts as lost.
- * Another IPI to DST can end a round trip early; nothing can make a lost
- * one look delivered.
+ * (halted); flood: DST busy, the sender never paced. Kicks go back to back
+ * unless "paced": then after each kick the sender spins until DST's count
+ * of call-function-single interrupts moves, so that every kick is an
+ * interrupt of its own and nothing can merge in DST's IRR, where no
+ * counter would see it; a kick whose interrupt does not come within
+ * STREAM_RT_LOST_NS counts as lost. Back to back, kicks merge into a
+ * pending interrupt (coalesced= counts the stream's own merges in the
+ * mailbox, by this CPU's counter around each post; the IRR's stay
+ * uncounted). The bench paces busy and idle. With LABEL != 0 the
+ * sender asks the VMM for phase marks LABEL and LABEL + 1 around the
+ * stream only, so that the host reads KVM's per-vCPU exits over exactly
+ * the N kicks. cycles= is the sender's own cost: the TSC cycles inside the
+ * N sends, not the waits between them. The round trips: stream_rt.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,100 +37,37 @@
 #include <asm/hardirq.h>
 #include <asm/msr.h>
 
-#include "vipi_api.h"
 #include "vipi_trigger.h"
-#include "bench.h"
-
-#define STREAM_MAX_KICKS 100000000UL
-#define STREAM_RT_MAX 1000UL
-#define STREAM_RT_TIMEOUT_NS (100 * NSEC_PER_MSEC)
-#define STREAM_RT_LOST_NS (5 * NSEC_PER_SEC)
-
-struct stream {
-	unsigned long n, rt;
-	unsigned int src, dst;
-	enum kick_mode mode;
-	u32 label;
-	bool idle;
-
-	bool target_running;
-	unsigned long sent;
-	u64 cycles, ns;
-	bool marked;
-	unsigned int delivered;
-	struct vipi_stats before, after; /* over the stream, not the round trips */
-	unsigned long rt_done, rt_late, rt_lost;
-	u64 rt_cycles;
-	struct completion done;
-};
-
-static unsigned int stream_call_count(unsigned int cpu)
-{
-	return READ_ONCE(per_cpu(irq_stat, cpu).irq_call_count);
-}
-
-enum stream_rt {
-	STREAM_RT_DONE,
-	STREAM_RT_LATE,
-	STREAM_RT_LOST
-};
+#include "stream.h"
 
 /*
- * One round trip. Past STREAM_RT_TIMEOUT_NS it is late (left out of the
- * mean: on a contended or emulated host a vCPU or the poller can be
- * descheduled that long); only an interrupt that never comes within
- * STREAM_RT_LOST_NS counts as lost.
+ * One kick of the stream: the sender's cycles inside the send go to
+ * s->cycles; paced, it then waits for the kick's own interrupt
+ * (a kick that never comes counts as lost).
  */
-static enum stream_rt stream_round_trip(struct stream *s, u64 *cycles)
+static bool stream_kick(struct stream *s)
 {
 	unsigned int c0 = stream_call_count(s->dst);
-	u64 t0 = rdtsc_ordered(), start = ktime_get_ns(), now;
+	unsigned long flags, m0;
+	bool ok;
+	u64 t0;
 
-	if (!kick_mode_send(s->dst, s->mode))
-		return STREAM_RT_LOST;
-	while (stream_call_count(s->dst) == c0) {
-		if (ktime_get_ns() - start > STREAM_RT_LOST_NS)
-			return STREAM_RT_LOST;
-		cpu_relax();
-	}
-	now = ktime_get_ns();
-	if (now - start > STREAM_RT_TIMEOUT_NS)
-		return STREAM_RT_LATE;
-	*cycles += rdtsc_ordered() - t0;
-	return STREAM_RT_DONE;
-}
-
-static void stream_round_trips(struct stream *s)
-{
-	unsigned long i;
-
-	for (i = 0; i < s->rt; i++) {
-		switch (stream_round_trip(s, &s->rt_cycles)) {
-		case STREAM_RT_DONE:
-			s->rt_done++;
-			break;
-		case STREAM_RT_LATE:
-			s->rt_late++;
-			break;
-		case STREAM_RT_LOST:
-			s->rt_lost++;
-			break;
-		}
-		if (!(i & 63))
-			cond_resched();
-	}
-}
-
-static int stream_target(void *arg)
-{
-	struct stream *s = arg;
-
-	WRITE_ONCE(s->target_running, true);
-	while (!kthread_should_stop()) {
-		cpu_relax();
-		cond_resched();
-	}
-	return 0;
+	/*
+	 * This CPU's merge count, interrupts off: its change is this kick's
+	 * merge alone, not the kernel's own posts meanwhile (0 for native, PV).
+	 */
+	local_irq_save(flags);
+	m0 = vipi_this_cpu_coalesced();
+	t0 = rdtsc_ordered();
+	ok = kick_mode_send(s->dst, s->mode);
+	s->cycles += rdtsc_ordered() - t0;
+	s->coalesced += vipi_this_cpu_coalesced() - m0;
+	local_irq_restore(flags);
+	if (!ok)
+		return false;
+	if (s->paced && !stream_await(s, c0, STREAM_RT_LOST_NS))
+		s->stream_lost++;
+	return true;
 }
 
 static int stream_sender(void *arg)
@@ -137,25 +75,21 @@ static int stream_sender(void *arg)
 	struct stream *s = arg;
 	unsigned int irq0;
 	unsigned long i;
-	u64 t0, t1;
 
 	vipi_stats_sum(&s->before);
 	irq0 = stream_call_count(s->dst);
 	s->marked = s->label && vipi_phase_mark(s->label);
 	s->ns = ktime_get_ns();
-	t0 = rdtsc_ordered();
 	for (i = 0; i < s->n; i++) {
-		if (!kick_mode_send(s->dst, s->mode))
+		if (!stream_kick(s))
 			break;
 		if (!(i & 1023))
 			cond_resched();
 	}
-	t1 = rdtsc_ordered();
 	s->ns = ktime_get_ns() - s->ns;
 	if (s->marked)
 		vipi_phase_mark(s->label + 1);
 	s->sent = i;
-	s->cycles = t1 - t0;
 	/* Let the last injections land before counting them. */
 	msleep(20);
 	s->delivered = stream_call_count(s->dst) - irq0;
@@ -178,18 +112,26 @@ static struct task_struct *stream_spawn(int (*fn)(void *), struct stream *s, uns
 	return t;
 }
 
+static const char *stream_scenario(const struct stream *s)
+{
+	return s->idle ? "idle" : s->flood ? "flood" : "busy";
+}
+
 static void stream_format(const struct stream *s, char *result, size_t size)
 {
+	unsigned long rt = s->rt_done;
+
 	scnprintf(
 		result, size,
-		"mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d roundtrip_late=%lu\n",
-		kick_mode_name(s->mode), s->idle ? "idle" : "busy", s->src, s->dst, s->n, s->sent,
-		s->n - s->sent + s->rt_lost, s->ns, s->cycles,
-		s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered,
-		s->after.coalesced - s->before.coalesced, s->after.doorbells - s->before.doorbells,
-		s->after.fallbacks - s->before.fallbacks, s->rt_done, s->rt_lost,
-		s->rt_done ? div64_u64(s->rt_cycles, s->rt_done) : 0, s->label, s->marked,
-		s->rt_late);
+		"mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d roundtrip_late=%lu paced=%d stream_lost=%lu roundtrip_post_cycles=%llu roundtrip_stamped=%lu roundtrip_handler_cycles=%llu roundtrip_doorbells=%lu\n",
+		kick_mode_name(s->mode), stream_scenario(s), s->src, s->dst, s->n, s->sent,
+		s->n - s->sent + s->stream_lost + s->rt_lost, s->ns, s->cycles,
+		s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered, s->coalesced,
+		s->after.doorbells - s->before.doorbells, s->after.fallbacks - s->before.fallbacks,
+		rt, s->rt_lost, rt ? div64_u64(s->rt_cycles, rt) : 0, s->label, s->marked,
+		s->rt_late, s->paced, s->stream_lost, rt ? div64_u64(s->rt_post_cycles, rt) : 0,
+		s->rt_stamped, s->rt_stamped ? div64_u64(s->rt_handler_cycles, s->rt_stamped) : 0,
+		s->rt_after.doorbells - s->rt_before.doorbells);
 }
 
 static int stream_run(struct stream *s, char *result, size_t size)
@@ -228,13 +170,13 @@ out_target:
 
 static int stream_parse(const char *buf, struct stream *s)
 {
-	char mode[16], scenario[8] = "busy";
+	char mode[16], scenario[8] = "busy", pace[8] = "";
 	int n;
 
 	s->label = 0;
 	s->rt = ULONG_MAX;
-	n = sscanf(buf, "%lu %u %u %15s %u %7s %lu", &s->n, &s->src, &s->dst, mode, &s->label,
-		   scenario, &s->rt);
+	n = sscanf(buf, "%lu %u %u %15s %u %7s %lu %7s", &s->n, &s->src, &s->dst, mode, &s->label,
+		   scenario, &s->rt, pace);
 	if (n < 4 || !s->n || s->n > STREAM_MAX_KICKS)
 		return -EINVAL;
 	if (s->rt == ULONG_MAX)
@@ -243,7 +185,13 @@ static int stream_parse(const char *buf, struct stream *s)
 		return -EINVAL;
 	if (!strcmp(scenario, "idle"))
 		s->idle = true;
+	else if (!strcmp(scenario, "flood"))
+		s->flood = true;
 	else if (strcmp(scenario, "busy"))
+		return -EINVAL;
+	if (!strcmp(pace, "paced"))
+		s->paced = !s->flood;
+	else if (*pace)
 		return -EINVAL;
 	if (s->src >= nr_cpu_ids || s->dst >= nr_cpu_ids || s->src == s->dst ||
 	    !cpu_online(s->src) || !cpu_online(s->dst))
@@ -271,7 +219,7 @@ DEFINE_VIPI_TRIGGER(stream_trigger, stream, stream_request);
 
 static ssize_t scenarios_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "busy idle\n");
+	return sysfs_emit(buf, "busy idle flood\n");
 }
 
 static struct kobj_attribute scenarios_attr = __ATTR_RO(scenarios);

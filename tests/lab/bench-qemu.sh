@@ -33,7 +33,13 @@ for m in ("native", "kvm-pv"):
     row = rows[("qemu", m, "busy")]
     for f in ("delivered", "coalesced"):
         assert isinstance(row[f], int), (m, f, row[f])
-    assert 0 < row["delivered"] <= row["kicks"] + 5, (m, row["delivered"])
+    # busy is paced: every kick waits for an interrupt before the next, so
+    # none vanishes in the target's IRR; the target's count may hold a few
+    # of the kernel's own call-function-single IPIs (bench-vipi.sh).
+    total = row["delivered"] + row["coalesced"]
+    assert row["kicks"] <= total <= row["kicks"] + 5, \
+        (m, row["delivered"], row["coalesced"])
+    assert row["delivered"] >= 0.9 * row["kicks"], (m, row["delivered"], row["kicks"])
     assert row["coalesced"] == 0, (m, row["coalesced"])
     assert row["deliveries_per_second"] is not None and row["receiver_exits_per_delivered"] is not None, row
     assert row["poller_cpu_per_s"] is None, "qemu has no poller"

@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The vipi rows of `vipi bench` for a small kick count, one guest for every
-# method and scenario: all rows present, no kick or round trip lost, the
-# adaptive doorbell nearly exitless on the sender while the target is busy
-# (<= 0.01 exits per kick), the native ICR write about one exit per kick
-# (>= 0.9: no IPIv in the lab), exits by reason that add up to the exits,
-# and the CSV and SVG written. Issue #13: delivered and coalesced in every
-# row, the poller's CPU per second and vipi/busy's break-even against native.
+# method and scenario: all rows present, no kick or round trip lost, exits
+# by reason that add up to the exits, and the CSV and SVG written. Issue
+# #13: in the paced scenarios (busy, idle) every kick is an interrupt of its
+# own, so delivered + coalesced == kicks and native/busy delivers >= 0.9 x
+# kicks; flood (the sender not paced) shows the adaptive doorbell nearly
+# exitless on the sender (<= 0.01 exits per kick) with its merges counted;
+# the poller's CPU per second, the break-even, and the round trip's split.
 . "$(dirname "$0")/lib.sh"
-"$VIPI" bench --suite ipi --vmm vipi --kicks 5000 --roundtrips 100 --timeout 400 \
-	--json "$tmp/b.json" --csv "$tmp/b.csv" --svg "$tmp/b.svg" >"$tmp/out" ||
+"$VIPI" bench --suite ipi --vmm vipi --scenarios busy,idle,flood --kicks 1000 --roundtrips 100 \
+	--timeout 400 --json "$tmp/b.json" --csv "$tmp/b.csv" --svg "$tmp/b.svg" >"$tmp/out" ||
 	fail "vipi bench exited $?: $(cat "$tmp/out")"
 cat "$tmp/out"
 python3 - "$tmp/b.json" <<'PY' || fail "report check"
@@ -18,18 +19,18 @@ assert r["host"]["kvm"] in ("lab", "native"), r["host"]
 assert not r["partial"], "report marked partial"
 rows = {(x["vmm"], x["method"], x["scenario"]): x for x in r["results"]}
 for m in ("native", "kvm-pv", "vipi-doorbell", "vipi"):
-    for s in ("busy", "idle"):
+    for s in ("busy", "idle", "flood"):
         row = rows.get(("vipi", m, s))
         assert row, "no vipi/%s/%s row" % (m, s)
-        assert row["kicks"] == 5000, row
+        assert row["kicks"] == 1000, row
         assert row["lost"] == 0, "%s/%s lost %s" % (m, s, row["lost"])
         for f in ("sender_exits_per_kick", "receiver_exits_per_kick",
                   "userspace_exits_per_kick", "roundtrip_cycles", "poller_cpu_seconds"):
             assert row[f] is not None, "%s/%s: no %s" % (m, s, f)
-print("ok: 8 vipi rows, lost 0, per-phase counters in each")
-v = rows[("vipi", "vipi", "busy")]["sender_exits_per_kick"]
-assert v <= 0.01, "vipi/busy sender exits per kick %s > 0.01" % v
-print("ok: vipi/busy sender exits per kick = %.5f <= 0.01" % v)
+print("ok: 12 vipi rows, lost 0, per-phase counters in each")
+v = rows[("vipi", "vipi", "flood")]["sender_exits_per_kick"]
+assert v <= 0.01, "vipi/flood sender exits per kick %s > 0.01" % v
+print("ok: vipi/flood sender exits per kick = %.5f <= 0.01" % v)
 n = rows[("vipi", "native", "busy")]["sender_exits_per_kick"]
 assert n >= 0.9, "native/busy sender exits per kick %s < 0.9" % n
 print("ok: native/busy sender exits per kick = %.4f >= 0.9" % n)
@@ -48,43 +49,77 @@ for (vmm, m, s), row in rows.items():
             (m, s, side, why, st["exits"], st["trace_read_skew"])
         worst = max(worst, abs(why - st["exits"]))
 nat = rows[("vipi", "native", "busy")]["sender_stats"]
-assert nat["trace_icr_writes"] >= 5000, nat["trace_icr_writes"]
+assert nat["trace_icr_writes"] >= 1000, nat["trace_icr_writes"]
 print("ok: exits by reason sum to each phase's exits within its read skew + 2 (off by at most %d); "
-      "native/busy ICR writes %d for 5000 kicks" % (worst, nat["trace_icr_writes"]))
-# Issue #13: deliveries and the cost side in every row. Merges are counted
-# on the device's path only (the mailbox bit, KVM_SIGNAL_MSI); a kick that
-# lands on a vector already pending in the target's IRR merges uncounted,
-# so delivered + coalesced is at most the kicks (a few foreign interrupts
-# and merges aside: the module counts the target's call-function-single
-# interrupts and every mailbox merge of the stream, and the kernel's own
-# IPIs travel through vipi.ko too), and the native and PV rows, which never
-# post a kick to the mailbox, count no more merges than those few.
+      "native/busy ICR writes %d for 1000 kicks" % (worst, nat["trace_icr_writes"]))
+# Issue #13: deliveries and the cost side in every row. In the paced
+# scenarios each kick waits for an interrupt before the next, so no kick
+# vanishes: delivered + coalesced >= kicks. The target's count also holds the
+# kernel's own call-function-single IPIs, and a kick may merge with one of
+# them pending (counted: coalesced): a busy target gets next to none (0 in
+# lab runs), so there the sum is the kicks within 5; an idle one gets the
+# kernel's remote wake-ups (3-36 per 1000 kicks in lab runs, more with the
+# device), so there it is only bounded below. In flood a kick that lands on
+# a vector already pending in the target's IRR merges uncounted, so the sum
+# is at most the kicks (plus 5); native and PV never post to the mailbox, so
+# they count no merge.
 for (vmm, m, s), row in rows.items():
     for f in ("delivered", "coalesced"):
         assert isinstance(row[f], int), (m, s, f, row[f])
     assert row["delivered"] > 0, "%s/%s: nothing delivered" % (m, s)
-    assert row["delivered"] + row["coalesced"] <= row["kicks"] + 5, (m, s, row["delivered"], row["coalesced"])
+    total = row["delivered"] + row["coalesced"]
+    if s != "idle":
+        assert total <= row["kicks"] + 5, (m, s, row["delivered"], row["coalesced"])
+    if s != "flood":
+        assert total >= row["kicks"], (m, s, row["delivered"], row["coalesced"])
     if m in ("native", "kvm-pv"):
-        assert row["coalesced"] <= 5, (m, s, row["coalesced"])
+        assert row["coalesced"] == 0, (m, s, row["coalesced"])
     for f in ("deliveries_per_second", "sender_exits_per_delivered",
               "receiver_exits_per_delivered", "poller_cpu_per_s"):
         assert row[f] is not None, "%s/%s: no %s" % (m, s, f)
-# The adaptive device with a busy target: the poller is awake, a kick is a
-# bit in the mailbox, and nearly all of them merge into one pending word;
+nb = rows[("vipi", "native", "busy")]
+assert nb["delivered"] >= 0.9 * nb["kicks"], (nb["delivered"], nb["kicks"])
+# The adaptive device flooding a busy target: the poller is awake, a kick is
+# a bit in the mailbox, and nearly all of them merge into one pending word;
 # every merge is counted there.
-v = rows[("vipi", "vipi", "busy")]
+v = rows[("vipi", "vipi", "flood")]
 assert v["delivered"] + v["coalesced"] >= 0.9 * v["kicks"], (v["delivered"], v["coalesced"])
-print("ok: vipi/busy delivered %d + coalesced %d of %d kicks; native/busy delivered %d"
-      % (v["delivered"], v["coalesced"], v["kicks"], rows[("vipi", "native", "busy")]["delivered"]))
-# The break-even against native: the sender alone saves about one exit per kick.
+print("ok: paced rows delivered + coalesced >= kicks, busy == kicks within 5; native/busy delivered %d of %d; "
+      "vipi/flood delivered %d + coalesced %d of %d"
+      % (nb["delivered"], nb["kicks"], v["delivered"], v["coalesced"], v["kicks"]))
+# The break-even against native: flooding, the sender alone saves about one exit per kick.
 assert v["exits_saved_per_kick"] >= 0.9, v["exits_saved_per_kick"]
 assert v["breakeven_ipi_per_s"] > 0 and v["breakeven_exit_ns"] > 0, v
 if r["host"]["timing"] == "emulated":
     assert v["breakeven_basis"].startswith("on paper"), v["breakeven_basis"]
-print("ok: vipi/busy poller %.3f CPU-s/s, saves %.3f exits/kick, break-even %.0f IPIs/s (%s)"
+print("ok: vipi/flood poller %.3f CPU-s/s, saves %.3f exits/kick, break-even %.0f IPIs/s (%s)"
       % (v["poller_cpu_per_s"], v["exits_saved_per_kick"], v["breakeven_ipi_per_s"],
          v["breakeven_basis"]))
+# The round trip's split: the send is part of the round trip; the target's
+# thread stamps when it has a thread (busy, flood), and the stamp is kept
+# only where the host's TSC is its clocksource (not in the lab, whose kernel
+# finds its TSCs unsynchronised); the forced doorbell rings once per round
+# trip, the methods around the device never; the round trips' exits are
+# counted between their own marks.
+stable = r["host"]["clocksource"] == "tsc"
+for (vmm, m, s), row in rows.items():
+    rt, post, hand = row["roundtrip_cycles"], row["roundtrip_post_cycles"], row["roundtrip_handler_cycles"]
+    assert rt and 0 < post < rt, (m, s, post, rt)
+    assert (hand is None) == (s == "idle" or not stable), (m, s, hand, stable)
+    assert hand is None or hand > post, (m, s, hand, post)
+    if not stable and s != "idle":
+        assert "roundtrip_handler_cycles dropped" in row["note"], (m, s, row["note"])
+    for f in ("roundtrip_sender_exits", "roundtrip_receiver_exits", "roundtrip_poller_wakeups"):
+        assert row[f] is not None and row[f] >= 0, (m, s, f, row[f])
+    if m in ("native", "kvm-pv"):
+        assert row["roundtrip_sender_exits"] >= 0.9, (m, s, row["roundtrip_sender_exits"])
+        assert row["roundtrip_doorbells"] <= 0.05, (m, s, row["roundtrip_doorbells"])
+    if m == "vipi-doorbell":
+        assert row["roundtrip_doorbells"] >= 1, (m, s, row["roundtrip_doorbells"])
+d = rows[("vipi", "vipi", "busy")]
+print("ok: round trips split; vipi/busy %.0f cycles = send %.0f + ...; %.2f doorbells, %.2f poller wake-ups per round trip"
+      % (d["roundtrip_cycles"], d["roundtrip_post_cycles"], d["roundtrip_doorbells"], d["roundtrip_poller_wakeups"]))
 PY
-[ "$(wc -l <"$tmp/b.csv")" -eq 9 ] || fail "CSV: want a header and 8 rows"
+[ "$(wc -l <"$tmp/b.csv")" -eq 13 ] || fail "CSV: want a header and 12 rows"
 rsvg-convert -o "$tmp/b.png" "$tmp/b.svg" || fail "the SVG does not render"
 echo "ok: SVG renders"

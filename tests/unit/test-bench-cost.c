@@ -56,6 +56,34 @@ static void test_row_deliveries(void)
 	bench_row_free(row);
 }
 
+/*
+ * The round trip's split: the send and the kick to the target's stamp as
+ * given; doorbells per round trip; no stamp (idle) leaves the split NAN.
+ */
+static void test_row_round_trip(void)
+{
+	struct bench_row *row =
+		row_from("vipi",
+			 "kicks=10 sent=10 lost=0 ns=1000 cycles=100 delivered=10 coalesced=0 "
+			 "roundtrips=4 roundtrip_cycles=5000 roundtrip_post_cycles=300 "
+			 "roundtrip_stamped=4 roundtrip_handler_cycles=4000 roundtrip_doorbells=2",
+			 10, 10);
+
+	g_assert_cmpfloat(row->roundtrip_cycles, ==, 5000);
+	g_assert_cmpfloat(row->roundtrip_post_cycles, ==, 300);
+	g_assert_cmpfloat(row->roundtrip_handler_cycles, ==, 4000);
+	g_assert_cmpfloat(row->roundtrip_doorbells, ==, 0.5);
+	bench_row_free(row);
+	row = row_from("vipi",
+		       "kicks=10 sent=10 lost=0 ns=1000 cycles=100 delivered=10 coalesced=0 "
+		       "roundtrips=4 roundtrip_cycles=5000 roundtrip_post_cycles=300 "
+		       "roundtrip_stamped=0 roundtrip_handler_cycles=0 roundtrip_doorbells=0",
+		       10, 10);
+	g_assert_true(isnan(row->roundtrip_handler_cycles));
+	g_assert_cmpfloat(row->roundtrip_doorbells, ==, 0);
+	bench_row_free(row);
+}
+
 /* An older module without the two counts: zeros, never a guess, and a note. */
 static void test_row_no_deliveries(void)
 {
@@ -232,6 +260,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/bench-cost/row-deliveries", test_row_deliveries);
 	g_test_add_func("/bench-cost/row-no-deliveries", test_row_no_deliveries);
+	g_test_add_func("/bench-cost/row-round-trip", test_row_round_trip);
 	g_test_add_func("/bench-cost/breakeven-on-paper", test_breakeven_on_paper);
 	g_test_add_func("/bench-cost/breakeven-measured", test_breakeven_measured);
 	g_test_add_func("/bench-cost/breakeven-never", test_breakeven_never);

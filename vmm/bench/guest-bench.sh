@@ -64,13 +64,13 @@ field() {
 
 # run METHOD SCENARIO N RT: N kicks between the marks, with no round trips
 # (RT 0), so the counts cover the kicks only, as under vipi; then, outside
-# the marks, one kick and RT round trips. The result line is the
+# the marks, one kick and RT round trips, both paced (flood aside). The result line is the
 # stream's with the round trips' fields appended (later keys win on the
 # host) and lost= the sum of both runs' lost.
 run() {
 	mode=$(mode_of "$1")
 	mark begin "$1" "$2"
-	echo "$3 0 1 $mode 0 $2 0" >/sys/kernel/vipi/stream 2>/dev/null
+	echo "$3 0 1 $mode 0 $2 0 paced" >/sys/kernel/vipi/stream 2>/dev/null
 	rc=$?
 	mark end "$1" "$2"
 	if [ $rc -ne 0 ]; then
@@ -78,7 +78,7 @@ run() {
 		return
 	fi
 	r1=$(cat /sys/kernel/vipi/stream)
-	if ! echo "1 0 1 $mode 0 $2 $4" >/sys/kernel/vipi/stream 2>/dev/null; then
+	if ! echo "1 0 1 $mode 0 $2 $4 paced" >/sys/kernel/vipi/stream 2>/dev/null; then
 		say "SKIP $1 $2 round trips failed"
 		return
 	fi

@@ -34,8 +34,10 @@ for m in $methods; do
 			echo "SKIP $m $s the module's stream has no $s scenario"
 			continue
 		fi
-		# Round trips come after the mark LABEL+1: not in the counts.
-		if echo "$kicks 0 1 $(mode_of "$m") $label $s $roundtrips" >/sys/kernel/vipi/stream; then
+		# Round trips come after the mark LABEL+1: not in the counts
+		# (the module marks LABEL+2 and LABEL+3 around them). Paced:
+		# each kick waits for its own interrupt (flood never does).
+		if echo "$kicks 0 1 $(mode_of "$m") $label $s $roundtrips paced" >/sys/kernel/vipi/stream; then
 			echo "RESULT $m $s $(cat /sys/kernel/vipi/stream)"
 		else
 			echo "SKIP $m $s stream write failed"

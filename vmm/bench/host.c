@@ -89,6 +89,10 @@ void bench_host_probe(struct bench_host *h, const char *root)
 	h->apicv = host_param(root, "kvm_intel", "enable_apicv");
 	h->ipiv = host_param(root, "kvm_intel", "enable_ipiv");
 	h->avic = host_param(root, "kvm_amd", "avic");
+	h->clocksource = host_read_line(
+		root, "sys/devices/system/clocksource/clocksource0/current_clocksource");
+	if (!h->clocksource)
+		h->clocksource = g_strdup("unknown");
 }
 
 void bench_host_clear(struct bench_host *h)
@@ -101,5 +105,6 @@ void bench_host_clear(struct bench_host *h)
 	g_free(h->ipiv);
 	g_free(h->avic);
 	g_free(h->timing);
+	g_free(h->clocksource);
 	memset(h, 0, sizeof(*h));
 }

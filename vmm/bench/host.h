@@ -20,6 +20,13 @@ struct bench_host {
 	char *ipiv;
 	char *avic;
 	char *timing; /* "emulated" in the lab, "real" otherwise */
+	/*
+	 * The host's clocksource ("unknown" if unread). Not "tsc": the kernel
+	 * found its TSC unstable, and KVM then moves each vCPU's TSC offset on
+	 * its own (catch-up at vcpu_load), so TSC stamps of two vCPUs of one
+	 * guest do not compare.
+	 */
+	char *clocksource;
 };
 
 /* Fills H from this machine; ROOT prefixes /proc and /sys (NULL: "/"). */

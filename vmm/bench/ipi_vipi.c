@@ -43,6 +43,10 @@ static char **ipi_vipi_argv(const struct vrun *run, const char *script)
 	ARG("--timeout"), ARG("%u", o->timeout_s);
 	if (o->trace_exits)
 		ARG("--trace-exits");
+	if (o->vipi_spin_us >= 0)
+		ARG("--vipi-spin-us"), ARG("%d", o->vipi_spin_us);
+	if (o->vipi_poller_cpu >= 0)
+		ARG("--vipi-poller-cpu"), ARG("%d", o->vipi_poller_cpu);
 	ARG("--"), ARG("sh"), ARG("-c"), ARG("%s", script), ARG("vipi-bench");
 	ARG("%u", o->kicks), ARG("%s", methods), ARG("%s", scenarios), ARG("%u", o->roundtrips);
 #undef ARG
@@ -72,6 +76,40 @@ static void ipi_vipi_note_short(struct bench_row *row)
 	older = g_steal_pointer(&row->note);
 	row->note = g_strdup_printf("poller_cpu_per_s over a %.2f ms stream: coarse%s%s", s * 1e3,
 				    older ? "; " : "", older ? older : "");
+}
+
+/* One vCPU's exits in DELTA, NAN without it. */
+static double ipi_vipi_exits(GPtrArray *delta, guint vcpu)
+{
+	guint64 *v;
+
+	if (!delta || vcpu >= delta->len)
+		return NAN;
+	v = g_hash_table_lookup(g_ptr_array_index(delta, vcpu), "exits");
+	return v ? (double)*v : NAN;
+}
+
+/*
+ * The round trips ran between the marks LABEL+2 and LABEL+3: their exits
+ * and the poller's wake-ups per round trip, for the round trip's split
+ * (docs/measuring.md). The marks' own exits are outside.
+ */
+static void ipi_vipi_round_trips(struct ipi_vipi_data *d, struct bench_row *row, GHashTable *res,
+				 unsigned long label)
+{
+	g_autofree char *k2 = g_strdup_printf("phase-%lu", label + 2);
+	g_autofree char *k3 = g_strdup_printf("phase-%lu", label + 3);
+	g_autoptr(GPtrArray) delta = NULL;
+	double rts = phase_field(res, "roundtrips") + phase_field(res, "roundtrip_late") +
+		     phase_field(res, "roundtrip_lost");
+
+	if (!(rts > 0))
+		return;
+	delta = phase_delta(g_hash_table_lookup(d->snaps, k2), g_hash_table_lookup(d->snaps, k3));
+	/* The mark LABEL+3 is itself one sender exit. */
+	row->roundtrip_sender_exits = (ipi_vipi_exits(delta, PHASE_SENDER) - 1) / rts;
+	row->roundtrip_receiver_exits = ipi_vipi_exits(delta, PHASE_RECEIVER) / rts;
+	row->roundtrip_poller_wakeups = vrun_mark_delta(d->marks, label + 2, "wakeups") / rts;
 }
 
 /* A row from "RESULT METHOD SCENARIO k=v ..."; NULL (and a warning) if unusable. */
@@ -111,6 +149,8 @@ static struct bench_row *ipi_vipi_row(struct ipi_vipi_data *d, char **w)
 	mc = vrun_mark_delta(d->marks, label, "inject_coalesced");
 	if (mc > 0)
 		row->coalesced += mc;
+	if (delta)
+		ipi_vipi_round_trips(d, row, res, label);
 	if (isnan(us) || isnan(cpu_ns))
 		pr_warn("bench: vipi %s %s: the device's log lacks phase %lu or %lu", w[1], w[2],
 			label, label + 1);

@@ -81,8 +81,7 @@ GHashTable *phase_parse_result(const char *line)
 	return t;
 }
 
-/* A numeric field of the result line, NAN when absent or not a number. */
-static double phase_field(GHashTable *result, const char *name)
+double phase_field(GHashTable *result, const char *name)
 {
 	const char *s = g_hash_table_lookup(result, name);
 	char *end;
@@ -153,6 +152,22 @@ static void phase_deliveries(struct bench_row *row, GHashTable *result)
 	row->coalesced = coalesced;
 }
 
+/*
+ * The round trip and its split: the send, and the kick until the target's
+ * thread saw its interrupt (only when it stamped at least one round trip).
+ */
+static void phase_round_trip(struct bench_row *row, GHashTable *result)
+{
+	double rts = phase_field(result, "roundtrips");
+
+	row->roundtrip_cycles = phase_field(result, "roundtrip_cycles");
+	row->roundtrip_post_cycles = phase_field(result, "roundtrip_post_cycles");
+	if (phase_field(result, "roundtrip_stamped") > 0)
+		row->roundtrip_handler_cycles = phase_field(result, "roundtrip_handler_cycles");
+	if (rts > 0)
+		row->roundtrip_doorbells = phase_field(result, "roundtrip_doorbells") / rts;
+}
+
 struct bench_row *phase_row(const char *vmm, const char *method, const char *scenario,
 			    GPtrArray *delta, GPtrArray *calib, GHashTable *result, double tsc_mhz,
 			    const char *const *userspace_stats)
@@ -185,7 +200,7 @@ struct bench_row *phase_row(const char *vmm, const char *method, const char *sce
 	if (delta)
 		row->userspace_exits_per_kick = phase_userspace(delta, userspace_stats) / sent;
 	row->sender_cycles_per_kick = cycles / sent;
-	row->roundtrip_cycles = phase_field(result, "roundtrip_cycles");
+	phase_round_trip(row, result);
 	row->poller_cpu_seconds = phase_field(result, "poller_cpu_seconds");
 	if (ns > 0)
 		row->kicks_per_second = sent * 1e9 / ns;

@@ -27,6 +27,9 @@ GPtrArray *phase_delta(GPtrArray *begin, GPtrArray *end);
 /* "k=v k=v ..." (the module's result line) as a name -> string table. */
 GHashTable *phase_parse_result(const char *line);
 
+/* A numeric field of the result line, NAN when absent or not a number. */
+double phase_field(GHashTable *result, const char *name);
+
 /*
  * A row for VMM/METHOD/SCENARIO from the stream's DELTA and RESULT and the
  * calibration phase's CALIB delta (may be NULL). TSC_MHZ (0: unknown)

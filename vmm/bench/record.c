@@ -21,6 +21,7 @@ static const struct bench_field bench_host_fields[] = {
 	BENCH_FIELD(BENCH_STR, struct bench_host, apicv, "apicv"),
 	BENCH_FIELD(BENCH_STR, struct bench_host, ipiv, "ipiv"),
 	BENCH_FIELD(BENCH_STR, struct bench_host, avic, "avic"),
+	BENCH_FIELD(BENCH_STR, struct bench_host, clocksource, "clocksource"),
 	BENCH_FIELDS_END,
 };
 

@@ -47,6 +47,15 @@ static const struct bench_field bench_row_fields[] = {
 	BENCH_FIELD(BENCH_NUM, struct bench_row, breakeven_exit_ns, "breakeven_exit_ns"),
 	BENCH_FIELD(BENCH_NUM, struct bench_row, breakeven_ipi_per_s, "breakeven_ipi_per_s"),
 	BENCH_FIELD(BENCH_TEXT, struct bench_row, breakeven_basis, "breakeven_basis"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_post_cycles, "roundtrip_post_cycles"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_handler_cycles,
+		    "roundtrip_handler_cycles"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_doorbells, "roundtrip_doorbells"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_sender_exits, "roundtrip_sender_exits"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_receiver_exits,
+		    "roundtrip_receiver_exits"),
+	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_poller_wakeups,
+		    "roundtrip_poller_wakeups"),
 	BENCH_FIELDS_END,
 };
 
@@ -69,6 +78,12 @@ struct bench_row *bench_row_new(const char *vmm, const char *method, const char 
 	row->userspace_exits_per_kick = NAN;
 	row->sender_cycles_per_kick = NAN;
 	row->roundtrip_cycles = NAN;
+	row->roundtrip_post_cycles = NAN;
+	row->roundtrip_handler_cycles = NAN;
+	row->roundtrip_doorbells = NAN;
+	row->roundtrip_sender_exits = NAN;
+	row->roundtrip_receiver_exits = NAN;
+	row->roundtrip_poller_wakeups = NAN;
 	row->kicks_per_second = NAN;
 	row->poller_cpu_seconds = NAN;
 	row->sender_exits_per_delivered = NAN;
@@ -82,6 +97,27 @@ struct bench_row *bench_row_new(const char *vmm, const char *method, const char 
 	row->receiver_stats = bench_stats_new();
 	row->sender_exit_reasons = bench_stats_new();
 	return row;
+}
+
+void bench_report_check_stamps(struct bench_report *r)
+{
+	const char *cs = r->head.host.clocksource;
+
+	if (!cs || !strcmp(cs, "tsc"))
+		return;
+	for (guint i = 0; i < r->rows->len; i++) {
+		struct bench_row *row = g_ptr_array_index(r->rows, i);
+		g_autofree char *older = NULL;
+
+		if (isnan(row->roundtrip_handler_cycles))
+			continue;
+		row->roundtrip_handler_cycles = NAN;
+		older = g_steal_pointer(&row->note);
+		row->note =
+			g_strdup_printf("roundtrip_handler_cycles dropped: the host's clocksource "
+					"is %s, not tsc, so two vCPUs' TSCs do not compare%s%s",
+					cs, older ? "; " : "", older ? older : "");
+	}
 }
 
 void bench_row_free(struct bench_row *row)

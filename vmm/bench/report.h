@@ -32,6 +32,18 @@ struct bench_row {
 	double userspace_exits_per_kick;
 	double sender_cycles_per_kick;
 	double roundtrip_cycles;
+	/*
+	 * The round trip split (guest TSC cycles, means): the send itself; from
+	 * the kick until the target's thread is back from the handler (busy
+	 * and flood only); doorbells rung per round trip.
+	 */
+	double roundtrip_post_cycles;
+	double roundtrip_handler_cycles;
+	double roundtrip_doorbells;
+	/* vipi rows, between the marks LABEL+2 and LABEL+3: per round trip. */
+	double roundtrip_sender_exits;
+	double roundtrip_receiver_exits;
+	double roundtrip_poller_wakeups;
 	double kicks_per_second;
 	double deliveries_per_second;
 	double poller_cpu_seconds;
@@ -75,6 +87,13 @@ void bench_report_init(struct bench_report *r);
 void bench_report_clear(struct bench_report *r);
 void bench_report_add_boot(struct bench_report *r, const char *vmm, double seconds,
 			   const char *note);
+
+/*
+ * Where the host's TSC is not its clocksource (host.h), drops every row's
+ * roundtrip_handler_cycles (a stamp of another vCPU's TSC) and says why in
+ * the row's note.
+ */
+void bench_report_check_stamps(struct bench_report *r);
 
 /* The aligned table, for a terminal. */
 void bench_report_print(const struct bench_report *r, FILE *f);

@@ -56,6 +56,27 @@ static void report_print_breakeven(FILE *f, const struct bench_row *row)
 		isnan(row->breakeven_ipi_per_s) ? " (saves no exit: never)" : "");
 }
 
+/* Where a round trip's cycles went (docs/measuring.md, "The round trip"). */
+static void report_print_round_trip(FILE *f, const struct bench_row *row)
+{
+	char rt[24], post[24], hand[24], db[24], se[24], re[24], wk[24];
+
+	if (isnan(row->roundtrip_post_cycles))
+		return;
+	bench_fmt_num(rt, sizeof(rt), row->roundtrip_cycles, 0);
+	bench_fmt_num(post, sizeof(post), row->roundtrip_post_cycles, 0);
+	bench_fmt_num(hand, sizeof(hand), row->roundtrip_handler_cycles, 0);
+	bench_fmt_num(db, sizeof(db), row->roundtrip_doorbells, 2);
+	bench_fmt_num(se, sizeof(se), row->roundtrip_sender_exits, 2);
+	bench_fmt_num(re, sizeof(re), row->roundtrip_receiver_exits, 2);
+	bench_fmt_num(wk, sizeof(wk), row->roundtrip_poller_wakeups, 2);
+	fprintf(f,
+		"round trip: %s %s %s: %s cycles; send %s, kick to target back from its handler "
+		"%s; "
+		"per round trip: doorbells %s, exits %s + %s, poller wake-ups %s\n",
+		row->vmm, row->method, row->scenario, rt, post, hand, db, se, re, wk);
+}
+
 void bench_report_print(const struct bench_report *r, FILE *f)
 {
 	const struct bench_host *h = &r->head.host;
@@ -70,6 +91,8 @@ void bench_report_print(const struct bench_report *r, FILE *f)
 		"kicks/s", "deliv/s", "poller-s", "poller/s", "");
 	for (guint i = 0; i < r->rows->len; i++)
 		report_print_row(f, g_ptr_array_index(r->rows, i));
+	for (guint i = 0; i < r->rows->len; i++)
+		report_print_round_trip(f, g_ptr_array_index(r->rows, i));
 	for (guint i = 0; i < r->rows->len; i++)
 		report_print_breakeven(f, g_ptr_array_index(r->rows, i));
 	for (guint i = 0; i < r->boot->len; i++) {

@@ -21,6 +21,8 @@ struct bench_opts {
 	char **scenarios;
 	unsigned int timeout_s;	     /* per guest run */
 	bool trace_exits;	     /* every row: exits by reason (tracefs) */
+	int vipi_spin_us;	     /* the vipi rows' --vipi-spin-us; -1: vipi run's default */
+	int vipi_poller_cpu;	     /* the vipi rows' --vipi-poller-cpu; -1: not pinned */
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM */
 };
 
