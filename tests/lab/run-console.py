@@ -105,6 +105,10 @@ def main():
     send(master, line.encode() + b"\r")
     pos = expect(master, rb"\nlen=150 " + digest.encode(), pos, STEP_S,
                  "length and md5 of a 150-byte pasted word")
+    # The next line only once the shell reads again: typed ahead, the guest's
+    # tty echoes it before the prompt, and the prompt after that echo would
+    # look like the end of the command.
+    pos = expect(master, prompt, pos, STEP_S, "prompt after the pasted line")
     print(f"ok: a pasted {len(line)}-byte line arrived whole", flush=True)
 
     send(master, b"sleep 30\r")
