@@ -10,6 +10,8 @@
  * exit status is decided here and in run_outcome.c, from -errno and the
  * step that returned it (cli/status.h).
  */
+#include <unistd.h>
+
 #include "boot/kernels.h"
 #include "boot/load.h"
 #include "cli/cli.h"
@@ -162,6 +164,8 @@ static int run_in_lab(const struct run *r, const char *why, int argc, char **arg
 
 	lab_config_init(&cfg);
 	cfg.why = why;
+	/* Without a command, a terminal's keys go to the guest's shell in there. */
+	cfg.console = !r->cfg.cmd && isatty(STDIN_FILENO);
 	cfg.cpus = MIN(r->cfg.nr_cpus + 1, LAB_MAX_CPUS);
 	cfg.mem_mib = MIN((r->cfg.ram_size >> 20) + 1024, LAB_MAX_MEM_MIB);
 	if (r->cfg.timeout_s)

@@ -12,8 +12,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <termios.h>
 
+#include "util/tty.h"
 #include "util/vipi_config.h"
 
 struct vm;
@@ -23,10 +23,9 @@ struct run {
 	struct vipi_config cfg;
 	struct vm *vm;
 	struct devices *dev;
-	size_t nr_up; /* bring-up steps done (run.c) */
-	int sig_fd;   /* SIGINT/SIGTERM (run_loop.c) */
-	bool tty_raw; /* the terminal is in raw mode (run_console.c) */
-	struct termios tty_saved;
+	size_t nr_up;	    /* bring-up steps done (run.c) */
+	int sig_fd;	    /* SIGINT/SIGTERM (run_loop.c) */
+	struct tty_raw tty; /* stdin's terminal, raw while the guest runs (run_console.c) */
 };
 
 /* run_options.c: the whole command line, checked: 0 or VIPI_EXIT_USAGE after one line. */
@@ -39,7 +38,7 @@ void run_signals_exit(struct run *r);
 /* Waits for the end: a device's request, a signal, the boot watchdog or --timeout. */
 void run_wait(struct run *r);
 
-/* run_console.c: without a command, keys go to the guest as typed. */
+/* run_console.c: without a command, keys go to the guest as typed, ^C included. */
 void run_console_open(struct run *r);
 void run_console_close(struct run *r);
 /* Moves what stdin has into the console, as much as it takes; *OPEN false at EOF. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/reboot.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -61,11 +62,34 @@ static void guest_write_status(const char *dir, int status)
 		rename(tmp, dst);
 }
 
-static G_NORETURN void guest_exec(char **argv, char **env, const char *cwd, int out, int err)
+/*
+ * The command's stdin: with the host's terminal on it (console.h), the
+ * machine's ttyS1, raw so that every key reaches the command as typed and
+ * nothing echoes here; else /dev/null. Opened before the host sees the
+ * command started, so no key arrives before the port is ready for it.
+ */
+static int guest_open_in(const char *dir)
 {
-	int null_fd = open("/dev/null", O_RDONLY);
+	g_autofree char *fifo = g_build_filename(dir, "console.in", NULL);
+	struct termios t;
+	int fd;
 
-	dup2(null_fd, STDIN_FILENO);
+	if (!g_file_test(fifo, G_FILE_TEST_EXISTS))
+		return open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fd = open("/dev/ttyS1", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || tcgetattr(fd, &t)) {
+		pr_warn("lab: no console on /dev/ttyS1: %s", strerror(errno));
+		return fd < 0 ? open("/dev/null", O_RDONLY | O_CLOEXEC) : fd;
+	}
+	cfmakeraw(&t);
+	tcsetattr(fd, TCSANOW, &t);
+	return fd;
+}
+
+static G_NORETURN void guest_exec(char **argv, char **env, const char *cwd, int in, int out,
+				  int err)
+{
+	dup2(in, STDIN_FILENO);
 	dup2(out, STDOUT_FILENO);
 	dup2(err, STDERR_FILENO);
 	setsid();
@@ -155,13 +179,14 @@ int lab_guest_run(const char *dir, int *wstatus)
 	g_autofree char *cwd = NULL;
 	int out = guest_open_out(dir, "stdout");
 	int err = guest_open_out(dir, "stderr");
+	int in = guest_open_in(dir);
 	pid_t child;
 
 	g_file_get_contents(cwdp, &cwd, NULL, NULL);
 	lab_pin_text();
 	/* The host's sign that this machine booted (lab.c retries one that did not). */
 	g_file_set_contents(startp, "", 0, NULL);
-	if (!argv || !argv[0] || !env || out < 0 || err < 0) {
+	if (!argv || !argv[0] || !env || in < 0 || out < 0 || err < 0) {
 		dprintf(err >= 0 ? err : 2, "vipi lab: job %s is incomplete\n", dir);
 		return -EFAULT;
 	}
@@ -170,7 +195,7 @@ int lab_guest_run(const char *dir, int *wstatus)
 	guest_off_cpu0();
 	child = fork();
 	if (child == 0)
-		guest_exec(argv, env, cwd, out, err);
+		guest_exec(argv, env, cwd, in, out, err);
 	if (child < 0)
 		return pr_errno(-errno, "lab: fork");
 	return guest_wait(dir, child, wstatus);

@@ -154,10 +154,11 @@ char *lab_job_tail(struct lab_job *job, const char *name)
 
 void lab_job_destroy(struct lab_job *job)
 {
-	static const char *const files[] = { "exe",	 "argv",	"env",	  "cwd",
-					     "stdout",	 "stderr",	"status", "status.tmp",
-					     "qemu.log", "console.log", "signal", "monitor.sock",
-					     "started" };
+	static const char *const files[] = { "exe",	    "argv",	  "env",
+					     "cwd",	    "stdout",	  "stderr",
+					     "status",	    "status.tmp", "qemu.log",
+					     "console.log", "signal",	  "monitor.sock",
+					     "started",	    "console.in", "console.out" };
 	GDir *d;
 
 	if (job->out_fd >= 0)

@@ -9,6 +9,8 @@
  *   status   its exit status in decimal, written last (atomically)
  *   signal   a signal number for the command, when the host passes one on
  *   console.log, qemu.log   for diagnostics when something goes wrong
+ *   console.in, console.out FIFOs of the interactive console (console.h):
+ *            where console.in exists, the command's stdin is ttyS1
  */
 #ifndef VIPI_LAB_JOB_H
 #define VIPI_LAB_JOB_H

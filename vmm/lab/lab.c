@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "lab/console.h"
 #include "lab/lab.h"
 #include "lab/job.h"
 #include "kvm/hostkvm.h"
@@ -150,6 +151,12 @@ static char **lab_qemu_argv(const struct lab_config *cfg, const struct lab_job *
 	ARG("-virtfs"),
 		ARG("local,path=/,mount_tag=host,security_model=none,multidevs=remap,id=host");
 #undef ARG
+	if (cfg->console) {
+		g_auto(GStrv) con = lab_console_qemu_args(job->dir);
+
+		for (char **p = con; *p; p++)
+			g_ptr_array_add(a, g_strdup(*p));
+	}
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
 }
@@ -198,9 +205,12 @@ static bool lab_signal_stops(const struct lab_config *cfg, struct lab_job *job, 
 	return g_get_monotonic_time() >= *grace_end;
 }
 
-/* Waits for PID, copying the job's output meanwhile. Returns how it ended. */
-static enum lab_end lab_supervise(const struct lab_config *cfg, struct lab_job *job, pid_t pid,
-				  gint64 deadline, int *wstatus)
+/*
+ * Waits for PID, copying the job's output meanwhile, and the keys of CON
+ * (NULL: none) to the machine. Returns how it ended.
+ */
+static enum lab_end lab_supervise(const struct lab_config *cfg, struct lab_job *job,
+				  struct lab_console *con, pid_t pid, gint64 deadline, int *wstatus)
 {
 	gint64 start_by = g_get_monotonic_time() + (gint64)LAB_START_S * G_USEC_PER_SEC;
 	gint64 grace_end = 0;
@@ -221,13 +231,16 @@ static enum lab_end lab_supervise(const struct lab_config *cfg, struct lab_job *
 		if (!started && !(started = lab_job_started(job)) &&
 		    g_get_monotonic_time() >= start_by)
 			return LAB_END_NOSTART;
-		g_usleep(LAB_POLL_MS * 1000);
+		if (con)
+			lab_console_pump(con, started, LAB_POLL_MS);
+		else
+			g_usleep(LAB_POLL_MS * 1000);
 	}
 }
 
 /* One lab machine, from QEMU's start to its end (killed unless it exited). */
-static enum lab_end lab_boot(const struct lab_config *cfg, struct lab_job *job, char **qargv,
-			     gint64 deadline, int *wstatus)
+static enum lab_end lab_boot(const struct lab_config *cfg, struct lab_job *job,
+			     struct lab_console *con, char **qargv, gint64 deadline, int *wstatus)
 {
 	g_autofree char *log_path = g_build_filename(job->dir, "qemu.log", NULL);
 	pid_t pid = lab_spawn(qargv, log_path);
@@ -235,7 +248,7 @@ static enum lab_end lab_boot(const struct lab_config *cfg, struct lab_job *job, 
 
 	if (pid < 0)
 		return LAB_END_NOSPAWN;
-	end = lab_supervise(cfg, job, pid, deadline, wstatus);
+	end = lab_supervise(cfg, job, con, pid, deadline, wstatus);
 	if (end != LAB_END_EXITED) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -310,6 +323,7 @@ int lab_run(const struct lab_config *cfg, char *const argv[], struct lab_result 
 	g_autofree char *qemu = NULL;
 	g_auto(GStrv) qargv = NULL;
 	struct sigaction old[2];
+	struct lab_console console, *con = NULL;
 	struct lab_job job;
 	gint64 deadline;
 	int wstatus = 0, r;
@@ -329,23 +343,29 @@ int lab_run(const struct lab_config *cfg, char *const argv[], struct lab_result 
 			cfg->why ? cfg->why : "no usable /dev/kvm");
 
 	r = lab_job_create(&job, argv);
-	if (r)
+	if (!r && cfg->console && !(r = lab_console_create(&console, job.dir)))
+		con = &console;
+	if (r) {
+		lab_job_destroy(&job);
 		return r;
+	}
 	qargv = lab_qemu_argv(cfg, &job, qemu);
 	deadline = cfg->timeout_s ? g_get_monotonic_time() + (gint64)cfg->timeout_s * G_USEC_PER_SEC
 				  : 0;
 	lab_trap_signals(old);
-	res->end = lab_boot(cfg, &job, qargv, deadline, &wstatus);
+	res->end = lab_boot(cfg, &job, con, qargv, deadline, &wstatus);
 	if (res->end == LAB_END_NOSTART) {
 		/* Read now: the next boot truncates it. */
-		g_autofree char *con = lab_job_tail(&job, "console.log");
+		g_autofree char *tail = lab_job_tail(&job, "console.log");
 
 		/* Nothing of the job ran: one more boot is safe (see LAB_START_S). */
 		pr_warn("lab: the lab machine did not start the command within %d s "
 			"(stuck in its boot; console: %s); booting it again",
-			LAB_START_S, con ? con : "nothing");
-		res->end = lab_boot(cfg, &job, qargv, deadline, &wstatus);
+			LAB_START_S, tail ? tail : "nothing");
+		res->end = lab_boot(cfg, &job, con, qargv, deadline, &wstatus);
 	}
+	if (con) /* the terminal as it was, before any line of ours */
+		lab_console_destroy(con);
 	if (res->end == LAB_END_EXITED)
 		lab_finish(&job, wstatus, res);
 	else

@@ -46,6 +46,12 @@ struct lab_config {
 	 * second signal stops it at once.
 	 */
 	unsigned int signal_grace_s;
+	/*
+	 * Our stdin is a terminal for an interactive command: its keys reach
+	 * the command's stdin, the machine's ttyS1 in raw mode, and the
+	 * terminal is raw while the command runs (console.h).
+	 */
+	bool console;
 };
 
 #define LAB_DEFAULT_CPUS    2
