@@ -185,6 +185,8 @@ static int run_guest_kernel(struct run *r, char **argv)
 		return ret;
 	r->cfg.kernel = g_build_filename(dir, "vmlinuz", NULL);
 	r->cfg.initrd = g_build_filename(dir, "guest.cpio.gz", NULL);
+	if (r->cfg.nr_shares)
+		r->cfg.fs_modules = g_build_filename(dir, VIPI_FS_MODULES, NULL);
 	cli_argv_set(argv, "--guest-kernel", kernels_release(dir));
 	return 0;
 }
@@ -194,6 +196,8 @@ static int run_prepare(struct run *r, bool *in_lab, char **why)
 {
 	int ret = boot_check(&r->cfg);
 
+	if (!ret)
+		ret = run_shares_check(&r->cfg);
 	if (ret)
 		return cli_status(CLI_STAGE_INPUT, ret);
 	return cli_place(r->cfg.lab, in_lab, why);
