@@ -39,6 +39,7 @@ tty_or_console() {
 # command's stderr and status 78 (the guest cannot do what was asked).
 NEWROOT=
 ROOT_EXEC=
+ROOT_SH=sh
 run_cd() { cd /root 2>/dev/null || cd /; }
 shares_fail() {
 	echo "vipi: $*" >"$(tty_or_console /dev/ttyS2)"
@@ -67,6 +68,8 @@ shares_root() {
 	mount -t devpts devpts /newroot/dev/pts
 	NEWROOT=/newroot
 	ROOT_EXEC="chroot /newroot"
+	# By path: busybox-static prefers its own applets, "sh" would be its own.
+	ROOT_SH=/bin/sh
 	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 	cwd=$(cat /vipi/cwd 2>/dev/null || echo /)
 	run_cd() { cd "/newroot$cwd" 2>/dev/null || cd /newroot; }
@@ -90,13 +93,13 @@ if [ -f /vipi/cmd.sh ]; then
 	err=$(tty_or_console /dev/ttyS2)
 	ctl $CTL_MARK 1
 	run_cd
-	$ROOT_EXEC sh /vipi/cmd.sh </dev/null >"$out" 2>"$err"
+	$ROOT_EXEC $ROOT_SH /vipi/cmd.sh </dev/null >"$out" 2>"$err"
 	status=$?
 	[ ! -f /vipi/shares ] || sync
 	ctl $CTL_STATUS $status
 else
 	run_cd
-	setsid cttyhack $ROOT_EXEC sh -l
+	setsid cttyhack $ROOT_EXEC $ROOT_SH -l
 	ctl $CTL_STATUS $?
 fi
 # Not reached under vipi (the status ends the run); elsewhere, reboot=k.
