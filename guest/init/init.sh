@@ -55,9 +55,16 @@ shares_modules() {
 		shares_fail "this guest kernel has no virtiofs (CONFIG_VIRTIO_FS, CONFIG_VIRTIO_PCI; the kit's kernel has them as modules): --rootfs and --rwdir need it"
 }
 shares_root() {
-	mkdir -p /mnt/share /kit/lib /newroot
+	mkdir -p /mnt/share /kit /newroot
 	mount -t virtiofs -o ro "$1" /mnt/share || shares_fail "cannot mount the root share ($1)"
-	cp -a /lib/vipi /kit/lib/ && cp -a /vipi /kit/
+	# Where /lib really is in the share (usr/lib on a merged-/usr Debian): a
+	# kit "lib" directory would hide the share's lib symlink, and the dynamic
+	# loader behind it.
+	lib=lib
+	[ ! -L /mnt/share/lib ] || lib=$(readlink /mnt/share/lib)
+	lib=${lib#/}
+	mkdir -p "/kit/$lib"
+	cp -a /lib/vipi "/kit/$lib/" && cp -a /vipi /kit/
 	mount -t overlay -o ro,lowerdir=/kit:/mnt/share kit /newroot ||
 		shares_fail "cannot lay the kit's files over the root share (overlayfs)"
 	for fs in proc:proc sysfs:sys devtmpfs:dev tmpfs:run tmpfs:tmp; do
