@@ -66,7 +66,7 @@ if [ -n "${VIPI_IN_LAB:-}" ]; then
 	kill -9 $d
 	wait $pid
 	expect_eq "virtiofsd killed: status" "$?" 125
-	grep -v '^vipi: exits' "$tmp/die.err" >"$tmp/die.lines"
+	grep -v '^vipi: [0-9]* vCPUs, ' "$tmp/die.err" >"$tmp/die.lines"
 	expect_eq "virtiofsd killed: lines" "$(wc -l <"$tmp/die.lines")" 1
 	grep -q "virtiofsd serving / died (killed by signal 9" "$tmp/die.lines" ||
 		fail "virtiofsd killed: '$(cat "$tmp/die.lines")'"
