@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# mkmodules.sh OUT.cpio.gz KITDIR MODULE...
+# mkmodules.sh OUT.cpio.gz KITDIR MODULE...   (guest/kit/virtiofs.modules lists ours)
 #
 # An archive of kernel modules only, which vipi appends to the initramfs
 # when a run needs them (--rootfs, --rwdir: virtio-fs): each MODULE (path
@@ -25,6 +25,10 @@ mkdir -p "$stage/lib/modules/virtiofs"
 for m in "$@"; do
 	name=$(basename "$m")
 	src=$(ls "$moddir/$m.ko"* 2>/dev/null | head -n1)
+	# Built in (a flavour may have virtio so): nothing to load.
+	if [ -z "$src" ] && grep -q "/$m.ko" "$kit/root/lib/modules/$ver/modules.builtin" 2>/dev/null; then
+		continue
+	fi
 	[ -n "$src" ] || { echo "vipi kit: module $m not in kernel $ver" >&2; exit 1; }
 	case "$src" in
 	*.ko.xz) xz -dc "$src" >"$stage/lib/modules/virtiofs/$name.ko" ;;
