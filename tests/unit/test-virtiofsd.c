@@ -39,6 +39,26 @@ static bool can_run(void)
 	return true;
 }
 
+/* Every mount virtiofsd sees is read-only (mountinfo's 6th field, per-mount options). */
+static void check_readonly(pid_t pid)
+{
+	g_autofree char *path = g_strdup_printf("/proc/%d/mountinfo", pid);
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	guint n = 0;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	for (guint i = 0; lines[i] && *lines[i]; i++, n++) {
+		g_auto(GStrv) f = g_strsplit(lines[i], " ", 7);
+
+		g_assert_cmpuint(g_strv_length(f), >=, 6);
+		if (!g_str_has_prefix(f[5], "ro"))
+			g_error("virtiofsd sees a writable mount: %s", lines[i]);
+	}
+	g_assert_cmpuint(n, >, 0);
+}
+
 static void handshake(const char *source, bool readonly)
 {
 	struct virtiofsd d;
@@ -51,6 +71,8 @@ static void handshake(const char *source, bool readonly)
 	g_assert_cmpint(vhost_user_get_u64(d.sock, VHOST_USER_GET_FEATURES, &features), ==, 0);
 	g_assert_cmpuint(features & (1ull << 32), !=, 0); /* VIRTIO_F_VERSION_1 */
 	g_assert_false(virtiofsd_dead(&d, &why));
+	if (readonly)
+		check_readonly(d.pid);
 	virtiofsd_stop(&d);
 	g_assert_cmpint(d.pid, ==, 0);
 	g_assert_cmpint(d.sock, ==, -1);
