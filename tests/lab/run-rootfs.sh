@@ -41,10 +41,13 @@ if [ -n "${VIPI_IN_LAB:-}" ]; then
 	expect_eq "--rootfs /: python3 status" "$?" 0
 	expect_eq "--rootfs /: python3 output" "$out" 42
 
-	mkdir -p "$tmp/w/out"
-	(cd "$tmp/w" && $r --rootfs / --rwdir "$tmp/w/out" -- sh -c 'echo ok >out/f; exit 3')
+	# Not under /tmp: the guest has its own /tmp over the shared root's.
+	w=$(mktemp -d "$VIPI_BUILD/rootfs-test.XXXXXX")
+	mkdir "$w/out"
+	(cd "$w" && $r --rootfs / --rwdir "$w/out" -- sh -c 'echo ok >out/f; exit 3')
 	expect_eq "--rwdir: the command's status" "$?" 3
-	expect_eq "--rwdir: out/f on the host" "$(cat "$tmp/w/out/f" 2>/dev/null)" ok
+	expect_eq "--rwdir: out/f on the host" "$(cat "$w/out/f" 2>/dev/null)" ok
+	rm -rf "$w"
 
 	out=$($r --rootfs / --cpus 2 -- sh -c 'insmod /lib/vipi/vipi.ko && sleep 1 &&
 		echo "bound=$(cat /sys/kernel/vipi/bound) kicks=$(cat /sys/kernel/vipi/kicks)"')
