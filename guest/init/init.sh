@@ -88,7 +88,8 @@ if [ -f /vipi/shares ]; then
 	done </vipi/shares
 	while read -r tag mode dir; do
 		[ "$dir" = / ] && continue
-		[ -n "$NEWROOT" ] || mkdir -p "$dir"
+		# Made where the guest can (its busybox root, its own /tmp or /run).
+		mkdir -p "$NEWROOT$dir" 2>/dev/null
 		[ -d "$NEWROOT$dir" ] || shares_fail "--rwdir: no directory $dir in the guest's root to mount it on"
 		mount -t virtiofs "$tag" "$NEWROOT$dir" || shares_fail "cannot mount the share $tag at $dir"
 	done </vipi/shares
