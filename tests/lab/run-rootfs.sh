@@ -44,7 +44,10 @@ if [ -n "${VIPI_IN_LAB:-}" ]; then
 	# Not under /tmp: the guest has its own /tmp over the shared root's.
 	w=$(mktemp -d "$VIPI_BUILD/rootfs-test.XXXXXX")
 	mkdir "$w/out"
-	(cd "$w" && $r --rootfs / --rwdir "$w/out" -- sh -c 'echo ok >out/f; exit 3')
+	# The guest's view on the test's log: where it runs, what it mounted.
+	(cd "$w" && $r --rootfs / --rwdir "$w/out" -- sh -c 'echo "guest cwd: $(pwd)";
+		grep -E " (virtiofs|overlay) " /proc/mounts | sed "s/^/guest mount: /";
+		echo ok >out/f; exit 3')
 	expect_eq "--rwdir: the command's status" "$?" 3
 	expect_eq "--rwdir: out/f on the host" "$(cat "$w/out/f" 2>/dev/null)" ok
 	rm -rf "$w"
