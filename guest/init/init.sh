@@ -65,6 +65,10 @@ shares_root() {
 	lib=${lib#/}
 	mkdir -p "/kit/$lib"
 	cp -a /lib/vipi "/kit/$lib/" && cp -a /vipi /kit/
+	# chroot(1) starts in the new root's /: the command's directory is
+	# entered inside it.
+	printf '%s\n' 'cd "$(cat /vipi/cwd 2>/dev/null)" 2>/dev/null || cd /' 'exec "$@"' \
+		>/kit/vipi/enter
 	mount -t overlay -o ro,lowerdir=/kit:/mnt/share kit /newroot ||
 		shares_fail "cannot lay the kit's files over the root share (overlayfs)"
 	for fs in proc:proc sysfs:sys devtmpfs:dev tmpfs:run tmpfs:tmp; do
@@ -74,12 +78,11 @@ shares_root() {
 	mkdir -p /newroot/dev/pts /newroot/dev/shm
 	mount -t devpts devpts /newroot/dev/pts
 	NEWROOT=/newroot
-	ROOT_EXEC="chroot /newroot"
 	# By path: busybox-static prefers its own applets, "sh" would be its own.
+	ROOT_EXEC="chroot /newroot /bin/sh /vipi/enter"
 	ROOT_SH=/bin/sh
 	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-	cwd=$(cat /vipi/cwd 2>/dev/null || echo /)
-	run_cd() { cd "/newroot$cwd" 2>/dev/null || cd /newroot; }
+	run_cd() { cd /newroot; }
 }
 if [ -f /vipi/shares ]; then
 	shares_modules
