@@ -106,6 +106,11 @@ build_kit() {
 	sh "$kit/mkinitramfs.sh" "$out/bench.cpio.gz" "$out" "$init" "$out/vipi.ko" \
 		"$out/bench/vipi_bench.ko" "$out/bench/vipi_nohz.ko"
 
+	# The virtio-fs modules `vipi run --rootfs/--rwdir` appends (guest/meson.build).
+	echo "$rel" >"$tmp/version"
+	sh "$kit/mkmodules.sh" "$out/virtiofs.cpio.gz" "$tmp" $(cat "$kit/virtiofs.modules") ||
+		say "no virtio-fs modules for $rel: its --rootfs runs will say so"
+
 	# Another run may have finished the same release meanwhile: keep the first.
 	mv -T "$out" "$dir" 2>/dev/null || [ -s "$dir/bench.cpio.gz" ] || die "cannot create $dir"
 	say "$rel in $dir"

@@ -63,6 +63,28 @@ static void test_archive(void)
 	g_assert_true(S_ISDIR(mode));
 }
 
+/* A --rootfs run's files: the shares list and the working directory beside the command. */
+static void test_run_files(void)
+{
+	char *argv[] = { "true", NULL };
+	g_autoptr(GByteArray) a = cpio_run_files(argv, "vipifs0 ro /\n", "/home/x y");
+	g_autoptr(GByteArray) b = cpio_run_files(NULL, "vipifs0 rw /out\n", NULL);
+	g_autofree char *shares = NULL, *cwd = NULL, *cmd = NULL;
+	unsigned long mode = 0;
+
+	shares = cpio_lookup(a, "vipi/shares", &mode);
+	g_assert_cmpstr(shares, ==, "vipifs0 ro /\n");
+	cwd = cpio_lookup(a, "vipi/cwd", &mode);
+	g_assert_cmpstr(cwd, ==, "/home/x y");
+	g_free(cpio_lookup(a, "vipi/cmd.sh", &mode));
+	g_assert_true(S_ISREG(mode));
+	/* Without a command (the interactive shell): no cmd.sh, no cwd. */
+	cmd = cpio_lookup(b, "vipi/cmd.sh", &mode);
+	g_assert_null(cmd);
+	g_assert_null(cpio_lookup(b, "vipi/cwd", &mode));
+	g_free(cpio_lookup(b, "vipi/shares", &mode));
+}
+
 /* Each word survives sh: compare with GLib's parser of sh syntax. */
 static void test_quoting(void)
 {
@@ -82,5 +104,6 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/cpio/archive", test_archive);
 	g_test_add_func("/cpio/quoting", test_quoting);
+	g_test_add_func("/cpio/run-files", test_run_files);
 	return g_test_run();
 }

@@ -187,5 +187,11 @@ void cpio_finish(GByteArray *a);
 char *shell_join(char *const *argv);
 /* The archive holding /vipi/cmd.sh that runs ARGV. */
 GByteArray *cpio_command(char *const *argv);
+/*
+ * The archive of a run's files for guest/init/init.sh, each only when not
+ * NULL: /vipi/cmd.sh running CMD, /vipi/shares (one "TAG ro|rw GUESTDIR"
+ * line per virtio-fs share), /vipi/cwd (where the command runs).
+ */
+GByteArray *cpio_run_files(char *const *cmd, const char *shares, const char *cwd);
 
 #endif

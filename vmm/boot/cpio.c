@@ -56,14 +56,26 @@ char *shell_join(char *const *argv)
 	return g_string_free(s, FALSE);
 }
 
-GByteArray *cpio_command(char *const *argv)
+GByteArray *cpio_run_files(char *const *cmd, const char *shares, const char *cwd)
 {
 	GByteArray *a = g_byte_array_new();
-	g_autofree char *line = shell_join(argv);
-	g_autofree char *script = g_strdup_printf("# written by vipi run\n%s\n", line);
 
 	cpio_add(a, "vipi", S_IFDIR | 0755, NULL, 0);
-	cpio_add(a, "vipi/cmd.sh", S_IFREG | 0644, script, strlen(script));
+	if (cmd) {
+		g_autofree char *line = shell_join(cmd);
+		g_autofree char *script = g_strdup_printf("# written by vipi run\n%s\n", line);
+
+		cpio_add(a, "vipi/cmd.sh", S_IFREG | 0644, script, strlen(script));
+	}
+	if (shares)
+		cpio_add(a, "vipi/shares", S_IFREG | 0644, shares, strlen(shares));
+	if (cwd)
+		cpio_add(a, "vipi/cwd", S_IFREG | 0644, cwd, strlen(cwd));
 	cpio_finish(a);
 	return a;
+}
+
+GByteArray *cpio_command(char *const *argv)
+{
+	return cpio_run_files(argv, NULL, NULL);
 }

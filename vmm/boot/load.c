@@ -113,6 +113,38 @@ static int boot_kernel_end(const struct vipi_config *cfg, const struct bzimage_i
 	return -EFBIG;
 }
 
+/*
+ * What follows the initrd: with shares, the kit's virtio-fs modules
+ * (virtiofs.cpio.gz, a complete archive, when the kernel has one) and the
+ * list of shares; the command and where it runs. The kernel unpacks each
+ * archive in turn, compressed or not, at 4-byte aligned offsets.
+ */
+static GByteArray *boot_extra(const struct vipi_config *cfg)
+{
+	static const uint8_t zero[4];
+	g_autoptr(GString) shares = g_string_new(NULL);
+	g_autofree char *mods = NULL;
+	GByteArray *a = g_byte_array_new(), *files;
+	gsize len;
+
+	if (!cfg->cmd && !cfg->nr_shares)
+		return a;
+	if (cfg->nr_shares && cfg->fs_modules &&
+	    g_file_get_contents(cfg->fs_modules, &mods, &len, NULL)) {
+		g_byte_array_append(a, (const uint8_t *)mods, len);
+		g_byte_array_append(a, zero, (4 - (len & 3)) & 3);
+	}
+	for (unsigned int i = 0; i < cfg->nr_shares; i++) {
+		g_string_append_printf(shares, VIPI_SHARE_TAG_FMT, i);
+		g_string_append_printf(shares, " %s %s\n", cfg->shares[i].writable ? "rw" : "ro",
+				       cfg->shares[i].guest);
+	}
+	files = cpio_run_files(cfg->cmd, cfg->nr_shares ? shares->str : NULL, cfg->cwd);
+	g_byte_array_append(a, files->data, files->len);
+	g_byte_array_unref(files);
+	return a;
+}
+
 /* Size of the initrd file, padded, plus the command archive. */
 static uint64_t boot_initrd_total(uint64_t size, const GByteArray *extra)
 {
@@ -143,7 +175,7 @@ int boot_check(const struct vipi_config *cfg)
 	if (fd < 0)
 		return fd;
 	close(fd);
-	extra = cfg->cmd ? cpio_command(cfg->cmd) : g_byte_array_new();
+	extra = boot_extra(cfg);
 	return boot_initrd_place(cfg, &info, run_end, boot_initrd_total(size, extra), &gpa);
 }
 
@@ -151,7 +183,7 @@ static int boot_initrd(struct vm *vm, const struct vipi_config *cfg,
 		       const struct bzimage_info *info, uint64_t avoid_end, uint64_t *gpa,
 		       uint64_t *total)
 {
-	g_autoptr(GByteArray) extra = cfg->cmd ? cpio_command(cfg->cmd) : g_byte_array_new();
+	g_autoptr(GByteArray) extra = boot_extra(cfg);
 	uint64_t size, pad;
 	uint8_t *dst;
 	int fd, r;

@@ -188,6 +188,8 @@ static int run_guest_kernel(struct run *r, char **argv)
 		ret = cli_kdir(r->cfg.kernel, r->cfg.kdir, false, &dir);
 		if (!ret)
 			r->cfg.initrd = g_build_filename(dir, "guest.cpio.gz", NULL);
+		if (!ret && r->cfg.nr_shares)
+			r->cfg.fs_modules = g_build_filename(dir, VIPI_FS_MODULES, NULL);
 		return ret;
 	}
 	if (!r->cfg.guest_kernel)
@@ -197,6 +199,8 @@ static int run_guest_kernel(struct run *r, char **argv)
 		return ret;
 	r->cfg.kernel = g_build_filename(dir, "vmlinuz", NULL);
 	r->cfg.initrd = g_build_filename(dir, "guest.cpio.gz", NULL);
+	if (r->cfg.nr_shares)
+		r->cfg.fs_modules = g_build_filename(dir, VIPI_FS_MODULES, NULL);
 	cli_argv_set(argv, "--guest-kernel", kernels_release(dir));
 	return 0;
 }
@@ -206,6 +210,8 @@ static int run_prepare(struct run *r, bool *in_lab, char **why)
 {
 	int ret = boot_check(&r->cfg);
 
+	if (!ret)
+		ret = run_shares_check(&r->cfg);
 	if (ret)
 		return cli_status(CLI_STAGE_INPUT, ret);
 	return cli_place(r->cfg.lab, in_lab, why);

@@ -3,6 +3,7 @@
  * `vipi run` inside vmm/cli, one concern a file:
  *   run.c          parse -> init -> work -> exit, the bring-up table, the lab
  *   run_options.c  the command line into struct vipi_config
+ *   run_shares.c   --rootfs and --rwdir into the config's shares, checked
  *   run_loop.c     the main loop: signals, the boot watchdog, --timeout
  *   run_console.c  the interactive console: the terminal and its input
  *   run_outcome.c  how the run ended -> exit status, summary, --stats
@@ -31,6 +32,12 @@ struct run {
 /* run_options.c: the whole command line, checked: 0 or VIPI_EXIT_USAGE after one line. */
 int run_options_parse(int *argc, char ***argv, struct vipi_config *c, bool help);
 void run_config_clear(struct vipi_config *c);
+
+/* run_shares.c: the shares as typed into C (false after one line), then on the host. */
+bool run_shares_config(struct vipi_config *c, const char *rootfs, char **rwdirs);
+void run_shares_clear(struct vipi_config *c);
+/* Each a directory (writable for --rwdir), virtiofsd there: 0 or -errno after one line. */
+int run_shares_check(const struct vipi_config *c);
 
 /* run_loop.c */
 int run_signals_init(struct run *r);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The main loop of `vipi run`: the main thread keeps SIGINT/SIGTERM blocked
- * and reads them from a signalfd, together with the VM's end eventfd and
- * the console's input, until the run ends: by the guest, a signal, the boot
- * watchdog (util/life.h) or --timeout.
+ * and reads them from a signalfd, together with the VM's end eventfd, the
+ * console's input and the devices' helper processes (virtiofsd), until the run ends: by the guest,
+ * a signal, the boot watchdog (util/life.h) or --timeout.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -76,9 +76,10 @@ void run_wait(struct run *r)
 	bool stdin_open = !c->cmd;
 
 	while (vm_end_get(r->vm, NULL, NULL) == VM_RUNNING) {
-		struct pollfd p[3] = { { .fd = vm_end_fd(r->vm), .events = POLLIN },
+		struct pollfd p[4] = { { .fd = vm_end_fd(r->vm), .events = POLLIN },
 				       { .fd = r->sig_fd, .events = POLLIN },
-				       { .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN } };
+				       { .fd = stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+				       { .fd = devices_watch_fd(r->dev), .events = POLLIN } };
 		bool full = stdin_open && !devices_console_room(r->dev);
 		int ms = full ? 10 : -1;
 		struct signalfd_siginfo si;
@@ -102,12 +103,14 @@ void run_wait(struct run *r)
 
 			ms = ms < 0 ? (int)MIN(left, G_MAXINT) : MIN(ms, (int)left);
 		}
-		if (poll(p, 3, ms) < 0 && errno != EINTR)
+		if (poll(p, 4, ms) < 0 && errno != EINTR)
 			break;
 		if ((p[1].revents & POLLIN) && read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
 			vm_end_request(r->vm, VM_END_SIGNAL, si.ssi_signo, "stopped by %s",
 				       si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
 		if (p[2].revents & (POLLIN | POLLHUP))
 			run_console_input(r, &stdin_open);
+		if (p[3].revents & POLLIN)
+			devices_watch(r->dev); /* a helper (virtiofsd) died: the run ends */
 	}
 }

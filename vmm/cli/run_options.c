@@ -29,7 +29,8 @@
 
 /* What GOption fills: the options as typed, until run_config() checks them. */
 struct run_args {
-	char *cpus, *mem, *append, *timeout, *pv_ipi, *lab;
+	char *cpus, *mem, *append, *timeout, *pv_ipi, *lab, *rootfs;
+	char **rwdir;
 	char *vipi, *vipi_spin_us, *vipi_poller_cpu, *disable_exits, *halt_poll_ns, *sandbox;
 	gboolean timing, verbose, trace_exits, sandbox_probe;
 };
@@ -48,6 +49,8 @@ static void run_args_clear(struct run_args *a)
 	g_free(a->disable_exits);
 	g_free(a->halt_poll_ns);
 	g_free(a->sandbox);
+	g_free(a->rootfs);
+	g_strfreev(a->rwdir);
 }
 
 void run_config_clear(struct vipi_config *c)
@@ -58,6 +61,8 @@ void run_config_clear(struct vipi_config *c)
 	g_free(c->kdir);
 	g_free(c->cmdline);
 	g_free(c->stats_path);
+	g_free(c->fs_modules);
+	run_shares_clear(c);
 }
 
 static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_config *c, bool help)
@@ -74,6 +79,14 @@ static int run_parse(int *argc, char ***argv, struct run_args *a, struct vipi_co
 		CLI_OPT_FILE("kdir", &c->kdir,
 			     "--kernel's Kbuild tree: vipi.ko and the initramfs built against it",
 			     "DIR"),
+		CLI_OPT_FILE("rootfs", &a->rootfs,
+			     "the guest's root: this host directory, read-only, over virtio-fs "
+			     "(e.g. /); the command runs in the current directory",
+			     "DIR"),
+		{ "rwdir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->rwdir,
+		  "a writable share of HOSTDIR at GUESTDIR (default: the same path), "
+		  "repeatable",
+		  "HOSTDIR[=GUESTDIR]" },
 		CLI_OPT_STRING("cpus", &a->cpus, "vCPUs (default 1)", "N"),
 		CLI_OPT_STRING("mem", &a->mem, "guest RAM (default 512)", "MiB"),
 		CLI_OPT_STRING("append", &a->append, "more kernel arguments", "ARGS"),
@@ -158,6 +171,8 @@ static int run_config(const struct run_args *a, struct vipi_config *c)
 	    !cli_exits(a->disable_exits, a->halt_poll_ns, &c->exits) ||
 	    (a->lab && !lab_mode_parse(a->lab, &c->lab)))
 		return VIPI_EXIT_USAGE;
+	if (!run_shares_config(c, a->rootfs, a->rwdir))
+		return VIPI_EXIT_USAGE;
 	if (c->guest_kernel && (c->kernel || c->initrd)) {
 		pr_err("--guest-kernel brings its own kernel and initrd: no --kernel or --initrd");
 		return VIPI_EXIT_USAGE;
@@ -171,6 +186,8 @@ static int run_config(const struct run_args *a, struct vipi_config *c)
 		c->kernel = g_build_filename(kit, "vmlinuz", NULL);
 	if (!c->initrd && !c->guest_kernel && !c->kdir)
 		c->initrd = g_build_filename(kit, "guest.cpio.gz", NULL);
+	if (c->nr_shares && !c->guest_kernel && !c->kdir)
+		c->fs_modules = g_build_filename(kit, VIPI_FS_MODULES, NULL);
 	c->cmdline = a->append && *a->append ? g_strconcat(RUN_BASE_CMDLINE, " ", a->append, NULL)
 					     : g_strdup(RUN_BASE_CMDLINE);
 	c->trace_exits = a->trace_exits;

@@ -10,7 +10,8 @@
  * devices on it. A new device is one more entry.
  */
 static const struct device *const devices_table[] = {
-	&serial_device, &i8042_device, &rtc_device, &ctl_device, &pci_device, &vipi_device,
+	&serial_device, &i8042_device, &rtc_device,	  &ctl_device,
+	&pci_device,	&vipi_device,  &virtio_fs_device,
 };
 
 static int device_up(struct devices *d, const struct device *dev)
@@ -87,4 +88,15 @@ double devices_command_start_s(struct devices *d)
 	int64_t mark = d ? atomic_load(&d->command_start_us) : 0;
 
 	return mark ? (mark - d->cfg->t0_us) / 1e6 : -1;
+}
+
+int devices_watch_fd(struct devices *d)
+{
+	return d && d->fs ? virtio_fs_watch_fd(d->fs) : -1;
+}
+
+void devices_watch(struct devices *d)
+{
+	if (d && d->fs)
+		virtio_fs_watch(d->fs, d->vm);
 }

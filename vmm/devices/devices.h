@@ -23,6 +23,7 @@ struct vipi_config;
 struct serial;
 struct pci_bus;
 struct vipi_dev;
+struct virtio_fs;
 
 /* The machine's devices and their state; the opaque of every device's ports. */
 struct devices {
@@ -33,6 +34,7 @@ struct devices {
 	_Atomic int64_t command_start_us;   /* the guest's "command starting" mark; 0: none */
 	struct pci_bus *pci;
 	struct vipi_dev *vipi; /* on pci; NULL with --vipi off */
+	struct virtio_fs *fs;  /* on pci: the cfg's shares; NULL without */
 };
 
 /*
@@ -49,7 +51,7 @@ struct device {
 };
 
 extern const struct device serial_device, i8042_device, rtc_device, ctl_device;
-extern const struct device pci_device, vipi_device;
+extern const struct device pci_device, vipi_device, virtio_fs_device;
 
 /* Every device of the table, for VM and CFG: 0, or -errno with none left up. */
 int devices_init(struct vm *vm, const struct vipi_config *cfg, struct devices **out);
@@ -60,6 +62,17 @@ void devices_exit(struct devices *d);
 size_t devices_console_room(struct devices *d);
 size_t devices_console_input(struct devices *d, const uint8_t *buf, size_t len);
 char *devices_panic_line(struct devices *d);
+/*
+ * The devices' helper processes (virtio-fs's virtiofsd): an fd the main
+ * loop polls, readable once one has died, or -1; devices_watch() then
+ * ends the run saying which and how.
+ */
+int devices_watch_fd(struct devices *d);
+void devices_watch(struct devices *d);
+/* virtio_fs.c: the same for its daemons. */
+int virtio_fs_watch_fd(struct virtio_fs *fs);
+void virtio_fs_watch(struct virtio_fs *fs, struct vm *vm);
+
 /* Seconds from the run's start to the guest's "command starting" mark, or -1. */
 double devices_command_start_s(struct devices *d);
 

@@ -18,12 +18,16 @@
 
 #define PCI_VENDOR_ID		0x00
 #define PCI_COMMAND		0x04
+#define PCI_STATUS		0x06
 #define PCI_REVISION_ID		0x08
 #define PCI_CACHE_LINE_SIZE	0x0c
 #define PCI_LATENCY_TIMER	0x0d
 #define PCI_BAR0		0x10
 #define PCI_SUBSYSTEM_VENDOR_ID 0x2c
+#define PCI_CAPABILITY_LIST	0x34
 #define PCI_INTERRUPT_LINE	0x3c
+#define PCI_INTERRUPT_PIN	0x3d
+#define PCI_STATUS_CAP_LIST	0x10
 
 #define PCI_COMMAND_IO	  0x1
 #define PCI_COMMAND_WMASK 0x0547 /* io, mem, master, parity, serr, intx-disable */
@@ -243,6 +247,13 @@ static struct pci_dev *pci_dev_add(struct pci_bus *bus, unsigned int slot,
 	dev->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
 	dev->wmask[PCI_LATENCY_TIMER] = 0xff;
 	dev->wmask[PCI_INTERRUPT_LINE] = 0xff;
+	dev->cfg[PCI_INTERRUPT_LINE] = info->intx_line;
+	dev->cfg[PCI_INTERRUPT_PIN] = info->intx_line ? 1 : 0;
+	if (info->caps_len) {
+		memcpy(dev->cfg + PCI_CAP_OFFSET, info->caps, info->caps_len);
+		dev->cfg[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
+		dev->cfg[PCI_CAPABILITY_LIST] = PCI_CAP_OFFSET;
+	}
 	for (unsigned int bar = 0; bar < PCI_NR_BARS; bar++) {
 		uint16_t size = info->io_bar_size[bar];
 
@@ -275,6 +286,10 @@ int pci_dev_register(struct pci_bus *bus, const struct pci_dev_info *info,
 			return -EINVAL;
 		}
 		need += info->io_bar_size[bar] ? 256 : 0;
+	}
+	if (info->caps_len > PCI_CFG_SIZE - PCI_CAP_OFFSET) {
+		pr_err("pci: %u bytes of capabilities do not fit", info->caps_len);
+		return -EINVAL;
 	}
 	g_mutex_lock(&bus->lock);
 	for (slot = 1; slot < PCI_MAX_DEVICES && bus->dev[slot]; slot++)

@@ -20,7 +20,8 @@
 #define PCI_CFG_DATA_PORT 0xcfc
 #define PCI_CFG_SIZE	  256
 #define PCI_NR_BARS	  6
-#define PCI_MAX_DEVICES	  32 /* bus 0, function 0 only */
+#define PCI_MAX_DEVICES	  32   /* bus 0, function 0 only */
+#define PCI_CAP_OFFSET	  0x40 /* where a device's capability list starts */
 
 /* Host bridge identity: same experimental vendor as the vipi device. */
 #define PCI_HOST_VENDOR_ID 0x1234
@@ -57,6 +58,15 @@ struct pci_dev_info {
 	uint8_t revision;
 	/* I/O BAR sizes in bytes: 0 (absent) or a power of two from 4 to 256. */
 	uint16_t io_bar_size[PCI_NR_BARS];
+	/*
+	 * INTx: 0 for none, else pin INTA# with this Interrupt Line, an ISA
+	 * IRQ: the MP table has no PCI interrupt entries, so Linux takes the
+	 * line register as a PIC-mode PC's BIOS left it.
+	 */
+	uint8_t intx_line;
+	/* Read-only capability list at PCI_CAP_OFFSET (next pointers absolute). */
+	const uint8_t *caps;
+	uint8_t caps_len;
 };
 
 /* What a hostile or confused guest did, counted rather than obeyed. */

@@ -78,8 +78,9 @@ struct vm {
 	int kvm_fd;
 	int fd;
 	int run_size;
-	struct vm_slot slots[2];
+	struct vm_slot slots[2]; /* ram.c */
 	unsigned int nr_slots;
+	int ram_fd; /* the memfd behind the slots when RAM is shared; -1: private */
 	struct vcpu *vcpus;
 	unsigned int nr_vcpus;
 
@@ -127,6 +128,10 @@ struct vm {
 /* io.c */
 void io_init(struct vm *vm);
 void io_fini(struct vm *vm);
+
+/* ram.c: guest RAM in its slots (a memfd when SHARED), and its end. */
+int ram_create(struct vm *vm, uint64_t mem, bool shared);
+void ram_destroy(struct vm *vm);
 
 /* stats.c */
 int stats_vcpu_init(struct vcpu *v);

@@ -201,67 +201,6 @@ uint64_t vm_exits(struct vm *vm, int reason)
 	return n + atomic_load(&vm->exits_other);
 }
 
-static int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size, uint8_t *hva)
-{
-	struct kvm_userspace_memory_region region = {
-		.slot = vm->nr_slots,
-		.guest_phys_addr = gpa,
-		.memory_size = size,
-		.userspace_addr = (uintptr_t)hva,
-	};
-
-	int r = vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region);
-
-	if (r)
-		return r;
-	vm->slots[vm->nr_slots++] = (struct vm_slot){ .gpa = gpa, .size = size, .hva = hva };
-	return 0;
-}
-
-#define VM_HUGE_PAGE (2u << 20)
-
-/*
- * Guest RAM, 2 MiB aligned. KVM maps a slot with 2 MiB pages only where the
- * guest-physical and host-virtual addresses agree modulo 2 MiB (else every
- * 4 KiB page the guest touches is its own nested page fault, ~27000 of them
- * in a boot); QEMU aligns its RAM the same way. NORESERVE: pages exist only
- * once the guest touches them.
- */
-static uint8_t *vm_alloc_ram(uint64_t mem)
-{
-	uint64_t len = mem + VM_HUGE_PAGE, head;
-	uint8_t *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	head = (VM_HUGE_PAGE - (uintptr_t)p % VM_HUGE_PAGE) % VM_HUGE_PAGE;
-	if (head)
-		munmap(p, head);
-	munmap(p + head + mem, VM_HUGE_PAGE - head);
-	p += head;
-	/* Where THP is "madvise" rather than "always"; harmless without THP. */
-	madvise(p, mem, MADV_HUGEPAGE);
-	return p;
-}
-
-static int vm_setup_memory(struct vm *vm, uint64_t mem)
-{
-	uint64_t low = boot_low_ram_end(mem);
-	uint8_t *hva = vm_alloc_ram(mem);
-	int r;
-
-	if (!hva) {
-		return pr_errno(-errno, "guest RAM");
-	}
-	r = vm_add_slot(vm, 0, low, hva);
-	if (!r && mem > low)
-		r = vm_add_slot(vm, BOOT_HIGH_RAM_START, mem - low, hva + low);
-	if (r)
-		munmap(hva, mem);
-	return r;
-}
-
 static int vm_create_chips(struct vm *vm)
 {
 	struct kvm_pit_config pit = { .flags = 0 };
@@ -303,7 +242,7 @@ static int vm_alloc(const struct vipi_config *cfg, struct vm **out)
 	struct vm *vm = g_new0(struct vm, 1);
 
 	vm->cfg = cfg;
-	vm->kvm_fd = vm->fd = -1;
+	vm->kvm_fd = vm->fd = vm->ram_fd = -1;
 	g_mutex_init(&vm->end_lock);
 	g_mutex_init(&vm->stats_lock);
 	vm->snapshots = g_ptr_array_new_with_free_func(stats_snapshot_free);
@@ -340,7 +279,7 @@ int vm_create(const struct vipi_config *cfg, struct vm **out)
 	r = exits_apply(vm->kvm_fd, vm->fd, &cfg->exits);
 	if (r)
 		return r;
-	r = vm_setup_memory(vm, cfg->ram_size);
+	r = ram_create(vm, cfg->ram_size, cfg->nr_shares > 0);
 	if (r)
 		return r;
 	vm_routing_init(vm);
@@ -363,13 +302,7 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm)
 		return;
-	if (vm->nr_slots) {
-		uint64_t total = 0;
-
-		for (unsigned int i = 0; i < vm->nr_slots; i++)
-			total += vm->slots[i].size;
-		munmap(vm->slots[0].hva, total);
-	}
+	ram_destroy(vm);
 	if (vm->fd >= 0)
 		close(vm->fd);
 	if (vm->kvm_fd >= 0)

@@ -37,6 +37,18 @@ struct vm *vm_create_nokvm(void);
  */
 void *vm_gpa_to_hva(struct vm *vm, uint64_t gpa, uint64_t len);
 
+/*
+ * Guest RAM as a vhost-user backend maps it (struct vhost_user_region): each
+ * slot's guest-physical range, our address of it, its offset in the memfd
+ * FD. Shared RAM exists only for a config with shares (nr_shares), -ENODEV
+ * otherwise; returns the number of regions filled (at most MAX).
+ */
+struct vm_ram_region {
+	uint64_t gpa, size, hva, offset;
+	int fd;
+};
+int vm_ram_regions(struct vm *vm, struct vm_ram_region *out, unsigned int max);
+
 unsigned int vm_nr_vcpus(struct vm *vm);
 /* x86 APIC ID of vCPU INDEX (vipi numbers them 0..N-1, APIC ID = index). */
 uint32_t vm_vcpu_apic_id(struct vm *vm, unsigned int index);

@@ -131,6 +131,18 @@ const struct sandbox_rule sandbox_rules[] = {
 	ARG(seccomp, 0, SECCOMP_SET_MODE_FILTER, V,
 	    "the poller adds its own filter: a filter can only take calls away"),
 
+	/* virtio-fs (devices/virtio_fs.c): virtiofsd was started before any filter. */
+	ANY(sendmsg, V,
+	    "virtio-fs: the guest's DRIVER_OK (or reset) sends virtiofsd the vhost-user setup: "
+	    "features, the guest RAM memfd, the rings and their eventfds (SCM_RIGHTS)"),
+	ANY(recvfrom, V, "virtio-fs: virtiofsd's reply to GET_VRING_BASE when the guest resets"),
+	ANY(waitid, M,
+	    "virtio-fs: a virtiofsd that died mid-run is reaped (its status in the end line); the "
+	    "end reaps each one"),
+	ANY(pidfd_send_signal, M,
+	    "virtio-fs: a virtiofsd still there a second after disconnecting gets SIGKILL, "
+	    "through its pidfd: that process and no other"),
+
 	/* Files: only the main thread, at the run's end. */
 	ANY(openat, M,
 	    "the --stats file (a temporary file then renamed), tracefs hist files and triggers "

@@ -15,6 +15,21 @@
 #include "kvm/exits.h"
 #include "lab/lab.h"
 
+/*
+ * One virtio-fs share (devices/virtio_fs.c): a host directory the guest
+ * mounts at GUEST under the tag VIPI_SHARE_TAG_FMT with the share's index.
+ * --rootfs is share 0 when given (GUEST "/", read-only), then each --rwdir.
+ */
+struct vipi_share {
+	char *host;  /* absolute, checked to be a directory (writable for --rwdir) */
+	char *guest; /* absolute, in the guest's root */
+	bool writable;
+};
+#define VIPI_SHARE_TAG_FMT "vipifs%u"
+#define VIPI_MAX_SHARES	   8
+/* In a kernel's kit directory: its virtio-fs modules (guest/meson.build). */
+#define VIPI_FS_MODULES "virtiofs.cpio.gz"
+
 struct vipi_config {
 	/* The machine: vm_create(), vcpu_create_all(). */
 	unsigned int nr_cpus;	   /* --cpus */
@@ -37,6 +52,11 @@ struct vipi_config {
 	int vipi_poller_cpu;	   /* --vipi-poller-cpu; -1: not pinned */
 	bool verbose;		   /* --verbose: the guest console on stderr, and more */
 	bool timing;		   /* --timing: say when the guest command starts */
+	struct vipi_share shares[VIPI_MAX_SHARES]; /* --rootfs, then --rwdir */
+	unsigned int nr_shares;
+	bool rootfs;	  /* --rootfs: shares[0] is the guest's root */
+	char *cwd;	  /* --rootfs: the command's working directory, the caller's */
+	char *fs_modules; /* the kernel's virtio-fs modules as an archive (virtiofs.cpio.gz) */
 	/*
 	 * Where ttyS0-2 (the console, the command's stdout and stderr) write;
 	 * -1: nowhere. From CMD and --verbose: without a command the console is
