@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vipi_pace: IPIs at a known rate, for `vipi watch`'s lab test.
+ *
+ *   insmod vipi_pace.ko rate=R src=S dst=D
+ *
+ * A kernel thread bound to CPU SRC sends one call-function-single IPI to
+ * CPU DST (smp_call_function_single_async(), an empty function) every 1/R
+ * seconds by an absolute hrtimer deadline, until the module is removed.
+ * DST is left idle, so each IPI also wakes it from HLT. A deadline missed
+ * by more than a period is skipped, not made up in a burst, and counted:
+ * the rate is R only while skipped and busy stay at 0. Read-only results
+ * in /sys/module/vipi_pace/parameters/: sent, skipped, busy (the previous
+ * call was still pending: no IPI), elapsed_ms.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+
+static unsigned int rate = 500;
+module_param(rate, uint, 0444);
+MODULE_PARM_DESC(rate, "IPIs per second (1..100000)");
+static unsigned int src;
+module_param(src, uint, 0444);
+static unsigned int dst = 1;
+module_param(dst, uint, 0444);
+
+static unsigned long sent, skipped, busy, elapsed_ms;
+module_param(sent, ulong, 0444);
+module_param(skipped, ulong, 0444);
+module_param(busy, ulong, 0444);
+module_param(elapsed_ms, ulong, 0444);
+
+static struct task_struct *pace_task;
+
+static void pace_nothing(void *info)
+{
+}
+
+static call_single_data_t pace_csd = CSD_INIT(pace_nothing, NULL);
+
+static int pace_thread(void *arg)
+{
+	u64 period = NSEC_PER_SEC / rate;
+	ktime_t start = ktime_get(), next = start;
+
+	while (!kthread_should_stop()) {
+		next = ktime_add_ns(next, period);
+		if (ktime_after(ktime_get(), ktime_add_ns(next, period))) {
+			/* Behind by more than a period: resynchronise, count what was lost. */
+			skipped += ktime_to_ns(ktime_sub(ktime_get(), next)) / period;
+			next = ktime_get();
+		}
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule_hrtimeout(&next, HRTIMER_MODE_ABS);
+		if (smp_call_function_single_async(dst, &pace_csd))
+			busy++;
+		else
+			sent++;
+		WRITE_ONCE(elapsed_ms, ktime_to_ms(ktime_sub(ktime_get(), start)));
+	}
+	return 0;
+}
+
+static int __init pace_init(void)
+{
+	if (!rate || rate > 100000 || src == dst || !cpu_online(src) || !cpu_online(dst))
+		return -EINVAL;
+	pace_task = kthread_create(pace_thread, NULL, "vipi_pace");
+	if (IS_ERR(pace_task))
+		return PTR_ERR(pace_task);
+	kthread_bind(pace_task, src);
+	wake_up_process(pace_task);
+	return 0;
+}
+
+static void __exit pace_exit(void)
+{
+	kthread_stop(pace_task);
+}
+
+module_init(pace_init);
+module_exit(pace_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("call-function-single IPIs at a known rate, for vipi watch's lab test");
