@@ -8,7 +8,7 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 taskset -p 1 $$ >/dev/null 2>&1
-rate=500
+rate=50
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	vipi_pace.rate=*) rate=${arg#*=} ;;

@@ -21,6 +21,22 @@ wait_for() {
 	done
 }
 
+# pace_field LOG KEY: KEY's value in the guest's last "pace:" line.
+pace_field() {
+	grep 'pace: sent=' "$1" | tail -n1 | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# pace_mark LOG: the guest's skipped+busy now, after its next "pace:" line.
+pace_mark() {
+	n=$(grep -c 'pace: sent=' "$1")
+	i=0
+	while [ "$(grep -c 'pace: sent=' "$1")" -le "$n" ] && [ $i -lt 50 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	echo $(($(pace_field "$1" skipped) + $(pace_field "$1" busy)))
+}
+
 # No instance of ours may outlive a watch.
 no_leftover() {
 	left=$(ls /sys/kernel/tracing/instances | grep -c '^vipi-watch-')
@@ -37,23 +53,33 @@ check_status() {
 	expect_eq "$name: stderr lines" "$(wc -l <"$out/cs.err")" 1
 }
 
-# watch5 NAME MODE ARGS...: a 5 s watch, its files, watch-check.py MODE.
+# watch5 NAME MODE LOG ARGS...: a 5 s watch, its files, watch-check.py MODE;
+# the guest (its console LOG) must have held its rate all along.
 watch5() {
-	name=$1 mode=$2
-	shift 2
+	name=$1 mode=$2 log=$3
+	shift 3
+	before=$(pace_mark "$log")
 	"$VIPI" watch "$@" --seconds 5 --json "$out/$name.json" --csv "$out/$name.csv" \
 		>"$out/$name.summary" 2>"$out/$name.err"
 	rc=$?
 	sed "s/^/[$name stderr] /" "$out/$name.err"
 	expect_eq "$name: watch status" "$rc" 0
+	expect_eq "$name: the guest's missed and late IPIs over the watch" \
+		$(($(pace_mark "$log") - before)) 0
 	python3 "$check" "$out/$name.json" "$rate" "$mode" || fail "$name: checks"
 	no_leftover "$name"
 }
 
+# QEMU without libvirt (2.) boots while libvirtd starts: one lab boot's time.
+qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 384M -kernel "$kit/vmlinuz" \
+	-initrd "$out/w.cpio.gz" -append "$append" -display none -nodefaults -no-reboot \
+	-serial "file:$out/qemu.log" -qmp "unix:$priv/qmp.sock,server=on,wait=off" &
+qpid=$!
+
 # 1. libvirt.
 mkdir -p "$priv/etc" "$VIPI_BUILD/watch-libvirt-cache"
 cp -a /etc/libvirt/. "$priv/etc/"
-printf 'security_driver = "none"\ncgroup_controllers = [ ]\nuser = "root"\ngroup = "root"\n' \
+printf 'security_driver = "none"\nnamespaces = [ ]\ncgroup_controllers = [ ]\nuser = "root"\ngroup = "root"\n' \
 	>>"$priv/etc/qemu.conf"
 mount --bind "$priv/etc" /etc/libvirt
 for d in /run/libvirt /var/lib/libvirt /var/log/libvirt; do
@@ -89,7 +115,7 @@ virsh -q define "$out/dom.xml" >/dev/null || fail "virsh define"
 virsh -q start vipi-watch >/dev/null || fail "virsh start"
 echo "libvirt: domain started $(($(date +%s) - t0)) s after libvirtd"
 wait_for "$out/dom.log" "pace: started" 120 || fail "domain: no stream: $(tail -3 "$out/dom.log")"
-watch5 domain rate --domain vipi-watch --advise
+watch5 domain rate "$out/dom.log" --domain vipi-watch --advise
 expect_eq "domain still running after the watch" "$(virsh domstate vipi-watch)" running
 grep -q '^hint-dedicated' "$out/domain.summary" || fail "no --advise table"
 virsh -q destroy vipi-watch >/dev/null
@@ -98,12 +124,8 @@ check_status "domain not running" 69 "is not running" -- "$VIPI" watch --domain 
 virsh -q undefine vipi-watch >/dev/null
 
 # 2. QEMU without libvirt.
-qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 384M -kernel "$kit/vmlinuz" \
-	-initrd "$out/w.cpio.gz" -append "$append" -display none -nodefaults -no-reboot \
-	-serial "file:$out/qemu.log" -qmp "unix:$priv/qmp.sock,server=on,wait=off" &
-qpid=$!
 wait_for "$out/qemu.log" "pace: started" 120 || fail "qemu: no stream: $(tail -3 "$out/qemu.log")"
-watch5 pid rate --pid $qpid
+watch5 pid rate "$out/qemu.log" --pid $qpid
 check_status "unprivileged" 77 "no permission" -- \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$VIPI" watch --pid $qpid
 check_status "not a VM" 69 "is no KVM VM" -- "$VIPI" watch --pid $$
@@ -133,11 +155,13 @@ wait $qpid
 	--vipi-spin-us 1000000 -- sh -c "insmod /lib/vipi/vipi.ko || exit 90
 insmod /lib/vipi/vipi_pace.ko rate=$rate || exit 91
 echo pace: started takeover=\$(cat /sys/kernel/vipi/takeover)
-while sleep 2; do echo pace: sent=\$(cat /sys/module/vipi_pace/parameters/sent); done" \
+p=/sys/module/vipi_pace/parameters
+while sleep 2; do echo pace: sent=\$(cat \$p/sent) skipped=\$(cat \$p/skipped) busy=\$(cat \$p/busy); done" \
 	>"$out/vipi.log" 2>"$out/vipi.err" &
 vpid=$!
 wait_for "$out/vipi.log" "pace: started" 120 || fail "vipi: no stream: $(tail -3 "$out/vipi.err")"
-watch5 vipi vipi --pid $vpid
+grep -q "takeover=1" "$out/vipi.log" || fail "vipi: takeover is not on: $(grep started "$out/vipi.log")"
+watch5 vipi vipi "$out/vipi.log" --pid $vpid
 kill $vpid
 wait $vpid
 umount /var/cache/libvirt /etc/libvirt

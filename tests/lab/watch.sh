@@ -12,7 +12,7 @@
 #   3. `vipi run` with the device and takeover on (poller awake): --pid
 #      reports about 0 IPI sender exits on vCPU 0.
 . "$(dirname "$0")/lib.sh"
-RATE=500
+RATE=50
 
 if [ -n "${VIPI_IN_LAB:-}" ]; then
 	exec sh "$(dirname "$0")/watch-lab.sh"

@@ -7,6 +7,7 @@
  * bench JSON and --advise's domain XML.
  */
 #include <errno.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "watch/advise.h"
 #include "watch/estimate.h"
 #include "watch/interval.h"
+#include "watch/output.h"
 #include "watch/tracefs.h"
 
 static const pid_t tids[] = { 501, 502, 503 }; /* vCPU 0, vCPU 1, an I/O thread */
@@ -268,6 +270,67 @@ static void test_advise(void)
 	advise_clear(&s);
 }
 
+/* --json and --csv carry the same counts as the interval. */
+static void test_output(void)
+{
+	g_autofree char *dir = g_dir_make_tmp("watch-XXXXXX", NULL);
+	g_autofree char *json = g_build_filename(dir, "w.json", NULL);
+	g_autofree char *csv = g_build_filename(dir, "w.csv", NULL);
+	g_autofree char *text = NULL;
+	g_autoptr(JsonParser) p = json_parser_new();
+	struct watch_target *t = target_new(2);
+	struct watch_snap a, b;
+	struct watch_interval *iv;
+	g_autoptr(GPtrArray) ivs = g_ptr_array_new();
+	g_autoptr(GArray) ends = g_array_new(false, false, sizeof(double));
+	struct watch_costs none = { 0 };
+	struct watch_record r = { .target = t,
+				  .intervals = ivs,
+				  .ends = ends,
+				  .costs = &none,
+				  .end = "seconds",
+				  .interval_s = 1 };
+	JsonObject *sum, *v0, *pair;
+	double end = 2;
+
+	g_array_index(t->vcpus, struct watch_vcpu, 0).tid = 501;
+	g_array_index(t->vcpus, struct watch_vcpu, 1).tid = 502;
+	snap_fill(&a, 0, NULL, NULL, NULL, NULL, NULL);
+	snap_fill(&b, 2, "{ common_pid: 501, isa: 2, exit_reason: 124 } hitcount: 1001\n",
+		  "{ common_pid: 501, icr_low: 251, dest_id: 1 } hitcount: 1000\n", NULL,
+		  "{ common_pid: 502, waited: 1 } hitcount: 990\n", NULL);
+	iv = watch_interval_new(t, tids, NT, &a, &b);
+	g_ptr_array_add(ivs, iv);
+	g_array_append_val(ends, end);
+	r.summary = iv;
+	g_assert_cmpint(output_json(&r, json), ==, 0);
+	g_assert_cmpint(output_csv(&r, csv), ==, 0);
+	g_assert_true(json_parser_load_from_file(p, json, NULL));
+	sum = json_object_get_object_member(json_node_get_object(json_parser_get_root(p)),
+					    "summary");
+	v0 = json_array_get_object_element(json_object_get_array_member(sum, "vcpus"), 0);
+	g_assert_cmpint(json_object_get_int_member(v0, "exits"), ==, 1001);
+	g_assert_cmpint(json_object_get_int_member(v0, "ipi_sender_exits"), ==, 1000);
+	g_assert_true(json_object_get_null_member(v0, "kvm_exits"));
+	pair = json_array_get_object_element(json_object_get_array_member(sum, "ipis"), 0);
+	g_assert_cmpint(json_object_get_int_member(pair, "dst"), ==, 1);
+	g_assert_cmpstr(json_object_get_string_member(pair, "class"), ==, "call_function_single");
+	g_assert_cmpfloat(json_object_get_double_member(pair, "per_s"), ==, 500);
+	g_assert_true(g_file_get_contents(csv, &text, NULL, NULL));
+	g_assert_nonnull(strstr(
+		text, "summary,2.000,2.000,0,ipis_to_1_call_function_single,1000,500.000\n"));
+	g_assert_nonnull(strstr(text, "summary,2.000,2.000,1,halt_wakeups,990,495.000\n"));
+	/* A directory that is not there: one line, -EIO, nothing written. */
+	g_assert_cmpint(output_json(&r, "/nonexistent/w.json"), ==, -EIO);
+	watch_interval_free(iv);
+	watch_snap_clear(&a, NT);
+	watch_snap_clear(&b, NT);
+	target_free(t);
+	unlink(json);
+	unlink(csv);
+	rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -278,5 +341,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/watch/dropped", test_dropped);
 	g_test_add_func("/watch/estimate", test_estimate);
 	g_test_add_func("/watch/advise", test_advise);
+	g_test_add_func("/watch/output", test_output);
 	return g_test_run();
 }
