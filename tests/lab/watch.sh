@@ -25,12 +25,12 @@ sh "$VIPI_SRC/guest/kit/mkinitramfs.sh" "$tmp/w.cpio.gz" "$kit" \
 command -v libvirtd >/dev/null || fail "no libvirtd (apt-get install libvirt-daemon-system)"
 chmod 755 "$tmp"
 "$VIPI" lab -q --cpus 4 --mem 3072 -- env VIPI_IN_LAB=1 VIPI="$VIPI" VIPI_BUILD="$VIPI_BUILD" \
-	VIPI_SRC="$VIPI_SRC" WATCH_DIR="$tmp" WATCH_RATE=$RATE sh "$(realpath "$0")" || {
-	# Kept for a look: the consoles, the watches' output and files.
-	rm -rf "$VIPI_BUILD/watch-last"
-	cp -a "$tmp" "$VIPI_BUILD/watch-last"
-	fail "in the lab (its files: $VIPI_BUILD/watch-last)"
-}
+	VIPI_SRC="$VIPI_SRC" WATCH_DIR="$tmp" WATCH_RATE=$RATE sh "$(realpath "$0")"
+rc=$?
+# Kept for a look (and docs/watch.md): the consoles, the watches' output and files.
+rm -rf "$VIPI_BUILD/watch-last"
+cp -a "$tmp" "$VIPI_BUILD/watch-last"
+[ $rc -eq 0 ] || fail "in the lab (its files: $VIPI_BUILD/watch-last)"
 for case in domain pid vipi; do
 	sed "s/^/[$case] /" "$tmp/$case.summary" 2>/dev/null
 done
