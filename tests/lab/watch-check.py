@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # watch-check.py JSON RATE MODE: the acceptance checks of watch.sh on one
 # `vipi watch --json` file, over its summary.
-#   MODE rate: IPIs/s from vCPU 0 to vCPU 1 within 5% of RATE;
-#   MODE vipi: vCPU 0's IPI sender exits/s about 0 (under 1% of RATE);
+#   MODE rate: IPIs/s from vCPU 0 to vCPU 1 within 5% of RATE (the rate the
+#              guest counted itself sending);
+#   MODE vipi: vCPU 0's IPI sender exits/s about 0 (under 1% of RATE, the
+#              rate the guest aims at);
 # both: every vCPU's exits by reason add up to KVM's exits counter within
 # the two snapshots' read skews plus one exit in flight at each.
 import json
@@ -19,7 +21,7 @@ if secs < 4.5:
 pair = sum(p["count"] for p in s["ipis"] if p["src"] == 0 and p["dst"] == 1) / secs
 sender = next(v for v in s["vcpus"] if v["id"] == 0)["ipi_sender_exits"] / secs
 print(f"{mode}: kvm exits from {w['kvm_exits_source']}, {secs:.3f} s")
-print(f"{mode}: IPIs/s 0->1 {pair:.1f} (known rate {rate:.0f}), "
+print(f"{mode}: IPIs/s 0->1 {pair:.1f} (known rate {rate:.1f}), "
       f"vCPU 0 IPI sender exits/s {sender:.1f}")
 for p in s["ipis"]:
     print(f"{mode}:   ipi {p['src']}->{p['dst']} {p['class']} {p['count']}")

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # /init of the QEMU and libvirt guests of watch.sh: call-function-single
 # IPIs from CPU 0 to CPU 1 at vipi_pace.rate per second (vipi_pace.ko),
-# until the VM is stopped; the module's counts every 2 s on the console.
+# until the VM is stopped; the module's counts every second on the console.
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
@@ -17,6 +17,6 @@ done
 p=/sys/module/vipi_pace/parameters
 insmod /lib/vipi/vipi_pace.ko rate="$rate" || { echo "pace: insmod failed"; poweroff -f; }
 echo "pace: started rate=$rate cpus=$(grep -c ^processor /proc/cpuinfo)"
-while sleep 2; do
-	echo "pace: sent=$(cat $p/sent) skipped=$(cat $p/skipped) busy=$(cat $p/busy) ms=$(cat $p/elapsed_ms)"
+while sleep 1; do
+	echo "pace: $(cat $p/status)"
 done

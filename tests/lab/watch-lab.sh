@@ -26,7 +26,8 @@ pace_field() {
 	grep 'pace: sent=' "$1" | tail -n1 | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
-# pace_mark LOG: the guest's skipped+busy now, after its next "pace:" line.
+# pace_mark LOG: "SENT MS MISSED" from the guest's next "pace:" line (one
+# read of the module's status: the count and its time from one moment).
 pace_mark() {
 	n=$(grep -c 'pace: sent=' "$1")
 	i=0
@@ -34,7 +35,8 @@ pace_mark() {
 		sleep 0.2
 		i=$((i + 1))
 	done
-	echo $(($(pace_field "$1" skipped) + $(pace_field "$1" busy)))
+	echo "$(pace_field "$1" sent) $(pace_field "$1" ms)" \
+		$(($(pace_field "$1" skipped) + $(pace_field "$1" busy)))
 }
 
 # No instance of ours may outlive a watch.
@@ -53,23 +55,28 @@ check_status() {
 	expect_eq "$name: stderr lines" "$(wc -l <"$out/cs.err")" 1
 }
 
-# watch5 NAME MODE LOG ARGS...: a 5 s watch, its files, watch-check.py MODE;
-# the guest (its console LOG) must have held its rate all along.
+# watch5 NAME MODE LOG ARGS...: a 5 s watch, its files, watch-check.py
+# MODE. The known rate is the guest's own: IPIs its module sent per second
+# of its clock between its "pace:" lines just before and just after the
+# watch (it aims at $rate/s; a loaded lab makes it miss some, and it counts
+# them).
 watch5() {
 	name=$1 mode=$2 log=$3
 	shift 3
-	before=$(pace_mark "$log")
+	b=$(pace_mark "$log")
 	"$VIPI" watch "$@" --seconds 5 --json "$out/$name.json" --csv "$out/$name.csv" \
 		>"$out/$name.summary" 2>"$out/$name.err"
 	rc=$?
+	a=$(pace_mark "$log")
 	sed "s/^/[$name stderr] /" "$out/$name.err"
 	expect_eq "$name: watch status" "$rc" 0
-	expect_eq "$name: the guest's missed and late IPIs over the watch" \
-		$(($(pace_mark "$log") - before)) 0
-	python3 "$check" "$out/$name.json" "$rate" "$mode" || fail "$name: checks"
+	known=$(echo "$b $a" | awk '{ printf "%.2f", ($4 - $1) * 1000 / ($5 - $2) }')
+	echo "$name: the guest sent $known IPIs/s 0->1 around the watch (aiming at $rate;" \
+		"missed or late: $(echo "$b $a" | awk '{ print $6 - $3 }'))"
+	[ "$mode" = vipi ] && known=$rate
+	python3 "$check" "$out/$name.json" "$known" "$mode" || fail "$name: checks"
 	no_leftover "$name"
 }
-
 
 # 1. libvirt.
 mkdir -p "$priv/etc" "$VIPI_BUILD/watch-libvirt-cache"
@@ -155,8 +162,7 @@ wait $qpid
 	--vipi-spin-us 1000000 -- sh -c "insmod /lib/vipi/vipi.ko || exit 90
 insmod /lib/vipi/vipi_pace.ko rate=$rate || exit 91
 echo pace: started takeover=\$(cat /sys/kernel/vipi/takeover)
-p=/sys/module/vipi_pace/parameters
-while sleep 2; do echo pace: sent=\$(cat \$p/sent) skipped=\$(cat \$p/skipped) busy=\$(cat \$p/busy); done" \
+while sleep 1; do echo pace: \$(cat /sys/module/vipi_pace/parameters/status); done" \
 	>"$out/vipi.log" 2>"$out/vipi.err" &
 vpid=$!
 wait_for "$out/vipi.log" "pace: started" 120 || fail "vipi: no stream: $(tail -3 "$out/vipi.err")"

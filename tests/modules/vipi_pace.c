@@ -11,7 +11,9 @@
  * by more than a period is skipped, not made up in a burst, and counted:
  * the rate is R only while skipped and busy stay at 0. Read-only results
  * in /sys/module/vipi_pace/parameters/: sent, skipped, busy (the previous
- * call was still pending: no IPI), elapsed_ms.
+ * call was still pending: no IPI), elapsed_ms, and all four in one read:
+ * status ("sent=N skipped=N busy=N ms=N"), so that a reader's count and
+ * time come from the same moment.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,6 +22,7 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
+#include <linux/sysfs.h>
 
 static unsigned int rate = 500;
 module_param(rate, uint, 0444);
@@ -34,6 +37,19 @@ module_param(sent, ulong, 0444);
 module_param(skipped, ulong, 0444);
 module_param(busy, ulong, 0444);
 module_param(elapsed_ms, ulong, 0444);
+
+static int pace_status_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned long ms = READ_ONCE(elapsed_ms), n = READ_ONCE(sent);
+
+	return sysfs_emit(buf, "sent=%lu skipped=%lu busy=%lu ms=%lu\n", n, READ_ONCE(skipped),
+			  READ_ONCE(busy), ms);
+}
+
+static const struct kernel_param_ops pace_status_ops = {
+	.get = pace_status_get,
+};
+module_param_cb(status, &pace_status_ops, NULL, 0444);
 
 static struct task_struct *pace_task;
 
@@ -57,11 +73,12 @@ static int pace_thread(void *arg)
 		}
 		set_current_state(TASK_UNINTERRUPTIBLE);
 		schedule_hrtimeout(&next, HRTIMER_MODE_ABS);
-		if (smp_call_function_single_async(dst, &pace_csd))
-			busy++;
-		else
-			sent++;
+		/* Time first: a reader sees a count no older than the time. */
 		WRITE_ONCE(elapsed_ms, ktime_to_ms(ktime_sub(ktime_get(), start)));
+		if (smp_call_function_single_async(dst, &pace_csd))
+			WRITE_ONCE(busy, busy + 1);
+		else
+			WRITE_ONCE(sent, sent + 1);
 	}
 	return 0;
 }
