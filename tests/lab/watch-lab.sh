@@ -7,7 +7,7 @@ out=$WATCH_DIR
 rate=$WATCH_RATE
 check=$VIPI_SRC/tests/lab/watch-check.py
 kit=$VIPI_BUILD/guest
-append="console=ttyS0 quiet panic=-1 vipi_pace.rate=$rate"
+append="console=ttyS0 loglevel=6 panic=-1 vipi_pace.rate=$rate"
 priv=$(mktemp -d)
 mount -t tmpfs none "$priv" || fail "tmpfs"
 

@@ -13,7 +13,9 @@
  * in /sys/module/vipi_pace/parameters/: sent, skipped, busy (the previous
  * call was still pending: no IPI), elapsed_ms, and all four in one read:
  * status ("sent=N skipped=N busy=N ms=N"), so that a reader's count and
- * time come from the same moment.
+ * time come from the same moment. With report_ms=N the thread itself
+ * prints that line (KERN_NOTICE) every N ms: a shell loop reading the file
+ * would fork and wake tasks on other CPUs, IPIs of its own.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -31,6 +33,10 @@ static unsigned int src;
 module_param(src, uint, 0444);
 static unsigned int dst = 1;
 module_param(dst, uint, 0444);
+
+static unsigned int report_ms;
+module_param(report_ms, uint, 0444);
+MODULE_PARM_DESC(report_ms, "print the status every N ms (0: never)");
 
 static unsigned long sent, skipped, busy, elapsed_ms;
 module_param(sent, ulong, 0444);
@@ -62,7 +68,7 @@ static call_single_data_t pace_csd = CSD_INIT(pace_nothing, NULL);
 static int pace_thread(void *arg)
 {
 	u64 period = NSEC_PER_SEC / rate;
-	ktime_t start = ktime_get(), next = start;
+	ktime_t start = ktime_get(), next = start, report = start;
 
 	while (!kthread_should_stop()) {
 		next = ktime_add_ns(next, period);
@@ -79,6 +85,11 @@ static int pace_thread(void *arg)
 			WRITE_ONCE(busy, busy + 1);
 		else
 			WRITE_ONCE(sent, sent + 1);
+		if (report_ms && ktime_after(ktime_get(), report)) {
+			report = ktime_add_ms(ktime_get(), report_ms);
+			pr_notice("sent=%lu skipped=%lu busy=%lu ms=%lu\n", sent, skipped, busy,
+				  elapsed_ms);
+		}
 	}
 	return 0;
 }
