@@ -179,6 +179,7 @@ int output_json(const struct watch_record *r, const char *path)
 	j_str(b, "tool", "vipi watch");
 	output_target(b, r->target);
 	j_num(b, "interval_s", r->interval_s);
+	j_num(b, "start_unix_s", r->start_unix_s);
 	j_str(b, "end", r->end);
 	j_str(b, "kvm_exits_source", r->kvm_source);
 	json_builder_set_member_name(b, "intervals");

@@ -19,6 +19,7 @@ struct watch_record {
 	const char *kvm_source; /* KVM's exit counter came from; NULL: none */
 	const char *end;	/* "seconds", "signal", "vm-ended" */
 	double interval_s;
+	double start_unix_s; /* the first snapshot, on the wall clock */
 };
 
 /* 0 or -errno after one line. */

@@ -30,6 +30,7 @@ struct watch_session {
 	unsigned int nt;
 	int sig_fd;
 	gint64 start_us;
+	double start_unix_s; /* the first snapshot on the wall clock, for the JSON */
 	struct watch_snap first, prev;
 	GPtrArray *intervals;
 	GArray *ends;
@@ -167,7 +168,8 @@ static int watch_finish(struct watch_session *s, enum watch_end end)
 				    .costs = &s->costs,
 				    .kvm_source = s->kvm_source,
 				    .end = watch_end_name(end),
-				    .interval_s = s->cfg->interval_s };
+				    .interval_s = s->cfg->interval_s,
+				    .start_unix_s = s->start_unix_s };
 	g_autofree char *title = g_strdup_printf(
 		"vipi watch summary: %s %s (pid %d), %.1f s, %u intervals%s", s->t->kind,
 		s->t->name, (int)s->t->pid, sum->seconds, s->intervals->len,
@@ -224,6 +226,7 @@ static int watch_open(struct watch_session *s)
 	r = watch_snapshot(s, &s->first);
 	s->prev = s->first;
 	s->start_us = s->first.t_us;
+	s->start_unix_s = (g_get_real_time() - (g_get_monotonic_time() - s->start_us)) / 1e6;
 	return r;
 }
 
