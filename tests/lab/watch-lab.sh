@@ -117,6 +117,12 @@ qpid=$!
 follow "$out/qemu.log"
 wait_for "$out/qemu.log" "pace: started" 120 || fail "qemu: no stream: $(tail -3 "$out/qemu.log")"
 watch5 pid rate "$out/qemu.log" --pid $qpid
+# On a terminal the view refreshes in place (its title line only appears there).
+script -qec "$VIPI watch --pid $qpid --seconds 2" /dev/null >"$out/live.out" 2>&1
+grep -q "^vipi watch: pid .* elapsed; Ctrl-C ends" "$out/live.out" ||
+	fail "no live view on a terminal: $(head -c 300 "$out/live.out")"
+echo "ok: live view on a terminal"
+no_leftover "live view"
 check_status "unprivileged" 77 "no permission" -- \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$VIPI" watch --pid $qpid
 check_status "not a VM" 69 "is no KVM VM" -- "$VIPI" watch --pid $$
