@@ -24,9 +24,7 @@ wait_for() {
 # follow LOG: LOG.t gets each new line of LOG with this machine's wall
 # clock in front, to find the guest's status lines inside a watch's window.
 follow() {
-	tail -n +1 -s 0.1 -F "$1" 2>/dev/null | while IFS= read -r l; do
-		echo "$(date +%s.%N) $l"
-	done >"$1.t" &
+	python3 "$VIPI_SRC/tests/lab/watch-follow.py" "$1" "$1.t" &
 }
 
 # No instance of ours may outlive a watch.
