@@ -97,7 +97,7 @@ virsh -q define "$out/dom.xml" >/dev/null || fail "virsh define"
 virsh -q start vipi-watch >/dev/null || fail "virsh start"
 follow "$out/dom.log"
 echo "libvirt: domain started $(($(date +%s) - t0)) s after libvirtd"
-wait_for "$out/dom.log" "pace: started" 120 || fail "domain: no stream: $(tail -3 "$out/dom.log")"
+wait_for "$out/dom.log.t" "vipi_pace: sent=" 120 || fail "domain: no stream: $(tail -3 "$out/dom.log")"
 watch5 domain rate "$out/dom.log" --domain vipi-watch --advise
 expect_eq "domain still running after the watch" "$(virsh domstate vipi-watch)" running
 grep -q '^hint-dedicated' "$out/domain.summary" || fail "no --advise table"
@@ -113,7 +113,7 @@ qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 384M -kernel "$kit/vmlinuz" \
 	-serial "file:$out/qemu.log" -qmp "unix:$priv/qmp.sock,server=on,wait=off" &
 qpid=$!
 follow "$out/qemu.log"
-wait_for "$out/qemu.log" "pace: started" 120 || fail "qemu: no stream: $(tail -3 "$out/qemu.log")"
+wait_for "$out/qemu.log.t" "vipi_pace: sent=" 120 || fail "qemu: no stream: $(tail -3 "$out/qemu.log")"
 watch5 pid rate "$out/qemu.log" --pid $qpid
 # On a terminal the view refreshes in place (its title line only appears there).
 script -qec "$VIPI watch --pid $qpid --seconds 2" /dev/null >"$out/live.out" 2>&1
@@ -154,7 +154,7 @@ while sleep 1; do echo pace: \$(cat /sys/module/vipi_pace/parameters/status); do
 	>"$out/vipi.log" 2>"$out/vipi.err" &
 vpid=$!
 follow "$out/vipi.log"
-wait_for "$out/vipi.log" "pace: started" 120 || fail "vipi: no stream: $(tail -3 "$out/vipi.err")"
+wait_for "$out/vipi.log.t" "pace: sent=" 120 || fail "vipi: no stream: $(tail -3 "$out/vipi.err")"
 grep -q "takeover=1" "$out/vipi.log" || fail "vipi: takeover is not on: $(grep started "$out/vipi.log")"
 watch5 vipi vipi "$out/vipi.log" --pid $vpid
 kill $vpid

@@ -13,7 +13,9 @@
  * in /sys/module/vipi_pace/parameters/: sent, skipped, busy (the previous
  * call was still pending: no IPI), elapsed_ms, and all four in one read:
  * status ("sent=N skipped=N busy=N ms=N"), so that a reader's count and
- * time come from the same moment. With report_ms=N the thread itself
+ * time come from the same moment; cal is DST's count of call-function
+ * interrupts (/proc/interrupts CAL): every such IPI it took, the module's
+ * and any other (a wake-up of a task on an idle DST is one too). With report_ms=N the thread itself
  * prints that line (KERN_NOTICE) every N ms: a shell loop reading the file
  * would fork and wake tasks on other CPUs, IPIs of its own.
  */
@@ -25,6 +27,7 @@
 #include <linux/sched.h>
 #include <linux/smp.h>
 #include <linux/sysfs.h>
+#include <asm/hardirq.h>
 
 static unsigned int rate = 500;
 module_param(rate, uint, 0444);
@@ -48,8 +51,9 @@ static int pace_status_get(char *buf, const struct kernel_param *kp)
 {
 	unsigned long ms = READ_ONCE(elapsed_ms), n = READ_ONCE(sent);
 
-	return sysfs_emit(buf, "sent=%lu skipped=%lu busy=%lu ms=%lu\n", n, READ_ONCE(skipped),
-			  READ_ONCE(busy), ms);
+	return sysfs_emit(buf, "sent=%lu skipped=%lu busy=%lu ms=%lu cal=%u\n", n,
+			  READ_ONCE(skipped), READ_ONCE(busy), ms,
+			  READ_ONCE(per_cpu(irq_stat, dst).irq_call_count));
 }
 
 static const struct kernel_param_ops pace_status_ops = {
@@ -87,8 +91,9 @@ static int pace_thread(void *arg)
 			WRITE_ONCE(sent, sent + 1);
 		if (report_ms && ktime_after(ktime_get(), report)) {
 			report = ktime_add_ms(ktime_get(), report_ms);
-			pr_notice("sent=%lu skipped=%lu busy=%lu ms=%lu\n", sent, skipped, busy,
-				  elapsed_ms);
+			pr_notice("sent=%lu skipped=%lu busy=%lu ms=%lu cal=%u\n", sent, skipped,
+				  busy, elapsed_ms,
+				  READ_ONCE(per_cpu(irq_stat, dst).irq_call_count));
 		}
 	}
 	return 0;
