@@ -11,7 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 # 6.12 guest kernels (vipi run|bench --guest-kernel, guest/kit/guest-kernel.sh).
 PKGS="meson ninja-build pkg-config gcc make libglib2.0-dev libjson-glib-dev \
 qemu-system-x86 busybox-static cpio gzip kmod python3 clang llvm librsvg2-bin \
-dwarves libseccomp-dev"
+dwarves libseccomp-dev libvirt-dev libvirt-daemon-system"
 
 missing=""
 for p in $PKGS; do

@@ -11,6 +11,7 @@
 int cmd_run(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 int cmd_lab_guest(int argc, char **argv);
 
 /*

@@ -17,6 +17,7 @@ static const struct cli_command {
 } commands[] = {
 	{ "run", cmd_run, "boot a Linux guest with N vCPUs and run a command in it" },
 	{ "bench", cmd_bench, "measure what a vIPI costs, per method, beside QEMU/KVM" },
+	{ "watch", cmd_watch, "the IPI exits of a running KVM VM and what vipi would save" },
 	{ "lab", cmd_lab, "run a command on a machine with /dev/kvm (emulated if need be)" },
 	/* Internal: the lab machine's side of `vipi lab`. */
 	{ "lab-guest", cmd_lab_guest, NULL },

@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The lab side of watch.sh (one lab machine): see there. $WATCH_DIR is the
+# host's directory (over 9p); libvirt's state lives in tmpfs mounts of this
+# machine, its QEMU capabilities cache in build/ across runs.
+. "$(dirname "$0")/lib.sh"
+out=$WATCH_DIR
+rate=$WATCH_RATE
+check=$VIPI_SRC/tests/lab/watch-check.py
+kit=$VIPI_BUILD/guest
+append="console=ttyS0 loglevel=6 panic=-1 vipi_pace.rate=$rate"
+priv=$(mktemp -d)
+mount -t tmpfs none "$priv" || fail "tmpfs"
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le $(($3 * 5)) ] || return 1
+		sleep 0.2
+	done
+}
+
+# follow LOG: LOG.t gets each new line of LOG with this machine's wall
+# clock in front, to find the guest's status lines inside a watch's window.
+follow() {
+	python3 "$VIPI_SRC/tests/lab/watch-follow.py" "$1" "$1.t" &
+}
+
+# No instance of ours may outlive a watch.
+no_leftover() {
+	left=$(ls /sys/kernel/tracing/instances | grep -c '^vipi-watch-')
+	expect_eq "$1: tracefs instances left" "$left" 0
+}
+
+# check_status NAME WANT PATTERN -- CMD...: one line on stderr, the status.
+check_status() {
+	name=$1 want=$2 pat=$3
+	shift 4
+	"$@" >"$out/cs.out" 2>"$out/cs.err"
+	expect_eq "$name: status" "$?" "$want"
+	grep -q "$pat" "$out/cs.err" || fail "$name: '$(cat "$out/cs.err")' lacks '$pat'"
+	expect_eq "$name: stderr lines" "$(wc -l <"$out/cs.err")" 1
+}
+
+# watch5 NAME MODE LOG ARGS...: a 5 s watch, its files, watch-check.py
+# MODE with the guest's status lines (LOG.t, from follow).
+watch5() {
+	name=$1 mode=$2 log=$3
+	shift 3
+	"$VIPI" watch "$@" --seconds 5 --json "$out/$name.json" --csv "$out/$name.csv" \
+		>"$out/$name.summary" 2>"$out/$name.err"
+	rc=$?
+	sed "s/^/[$name stderr] /" "$out/$name.err"
+	expect_eq "$name: watch status" "$rc" 0
+	sleep 1.5 # the guest's status line after the window
+	python3 "$check" "$out/$name.json" "$rate" "$mode" "$log.t" || fail "$name: checks"
+	no_leftover "$name"
+}
+
+# 1. libvirt.
+mkdir -p "$priv/etc" "$VIPI_BUILD/watch-libvirt-cache"
+cp -a /etc/libvirt/. "$priv/etc/"
+printf 'security_driver = "none"\nnamespaces = [ ]\ncgroup_controllers = [ ]\nuser = "root"\ngroup = "root"\n' \
+	>>"$priv/etc/qemu.conf"
+mount --bind "$priv/etc" /etc/libvirt
+for d in /run/libvirt /var/lib/libvirt /var/log/libvirt; do
+	mkdir -p "$d" && mount -t tmpfs none "$d" || fail "tmpfs on $d"
+done
+mount --bind "$VIPI_BUILD/watch-libvirt-cache" /var/cache/libvirt
+virtlogd -d || fail "virtlogd"
+libvirtd -d || fail "libvirtd"
+t0=$(date +%s)
+cat >"$out/dom.xml" <<XML
+<domain type='kvm'>
+  <name>vipi-watch</name>
+  <memory unit='MiB'>384</memory>
+  <vcpu>2</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$kit/vmlinuz</kernel>
+    <initrd>$out/w.cpio.gz</initrd>
+    <cmdline>$append</cmdline>
+  </os>
+  <features><acpi/><apic/></features>
+  <cpu mode='host-passthrough'/>
+  <on_poweroff>destroy</on_poweroff>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <serial type='file'><source path='$out/dom.log'/><target port='0'/></serial>
+    <controller type='usb' model='none'/>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+XML
+virsh -q define "$out/dom.xml" >/dev/null || fail "virsh define"
+virsh -q start vipi-watch >/dev/null || fail "virsh start"
+follow "$out/dom.log"
+echo "libvirt: domain started $(($(date +%s) - t0)) s after libvirtd"
+wait_for "$out/dom.log.t" "vipi_pace: sent=" 120 || fail "domain: no stream: $(tail -3 "$out/dom.log")"
+watch5 domain rate "$out/dom.log" --domain vipi-watch --advise
+expect_eq "domain still running after the watch" "$(virsh domstate vipi-watch)" running
+grep -q '^hint-dedicated' "$out/domain.summary" || fail "no --advise table"
+virsh -q destroy vipi-watch >/dev/null
+check_status "unknown domain" 66 "no libvirt domain 'nosuch'" -- "$VIPI" watch --domain nosuch
+check_status "domain not running" 69 "is not running" -- "$VIPI" watch --domain vipi-watch
+virsh -q undefine vipi-watch >/dev/null
+
+# 2. QEMU without libvirt, once the domain is gone: a guest booting beside
+# another starves it in the lab, and its rate would not hold.
+qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 384M -kernel "$kit/vmlinuz" \
+	-initrd "$out/w.cpio.gz" -append "$append" -display none -nodefaults -no-reboot \
+	-serial "file:$out/qemu.log" -qmp "unix:$priv/qmp.sock,server=on,wait=off" &
+qpid=$!
+follow "$out/qemu.log"
+wait_for "$out/qemu.log.t" "vipi_pace: sent=" 120 || fail "qemu: no stream: $(tail -3 "$out/qemu.log")"
+watch5 pid rate "$out/qemu.log" --pid $qpid
+# On a terminal the view refreshes in place (its title line only appears there).
+script -qec "$VIPI watch --pid $qpid --seconds 2" /dev/null >"$out/live.out" 2>&1
+grep -q "vipi watch: pid .* elapsed; Ctrl-C ends" "$out/live.out" ||
+	fail "no live view on a terminal: $(head -c 300 "$out/live.out")"
+echo "ok: live view on a terminal"
+no_leftover "live view"
+check_status "unprivileged" 77 "no permission" -- \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$VIPI" watch --pid $qpid
+check_status "not a VM" 69 "is no KVM VM" -- "$VIPI" watch --pid $$
+for sig in INT TERM; do
+	"$VIPI" watch --pid $qpid --json "$out/sig.json" >/dev/null 2>"$out/sig.err" &
+	w=$!
+	sleep 3
+	kill -$sig $w
+	wait $w
+	rc=$?
+	[ $sig = INT ] && want=0 || want=143
+	expect_eq "SIG$sig ends a watch: status" $rc $want
+	no_leftover "SIG$sig"
+done
+"$VIPI" watch --pid $qpid >/dev/null 2>"$out/end.err" &
+w=$!
+sleep 3
+kill $qpid
+wait $w
+expect_eq "the VM ending mid-watch: status" $? 69
+grep -q "the VM ended mid-watch" "$out/end.err" || fail "VM end: '$(cat "$out/end.err")'"
+no_leftover "VM end"
+wait $qpid
+
+# 3. vipi run, the device and takeover on; a 1 s spin window keeps the poller awake.
+"$VIPI" run --cpus 2 --timeout 300 --initrd "$VIPI_BUILD/tests/modules/test.cpio.gz" \
+	--vipi-spin-us 1000000 -- sh -c "insmod /lib/vipi/vipi.ko || exit 90
+insmod /lib/vipi/vipi_pace.ko rate=$rate || exit 91
+echo pace: started takeover=\$(cat /sys/kernel/vipi/takeover)
+while sleep 1; do echo pace: \$(cat /sys/module/vipi_pace/parameters/status); done" \
+	>"$out/vipi.log" 2>"$out/vipi.err" &
+vpid=$!
+follow "$out/vipi.log"
+wait_for "$out/vipi.log.t" "pace: sent=" 120 || fail "vipi: no stream: $(tail -3 "$out/vipi.err")"
+grep -q "takeover=1" "$out/vipi.log" || fail "vipi: takeover is not on: $(grep started "$out/vipi.log")"
+watch5 vipi vipi "$out/vipi.log" --pid $vpid
+kill $vpid
+wait $vpid
+umount /var/cache/libvirt /etc/libvirt
+true

@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vipi watch on real VMs, in ONE lab boot, each guest streaming
+# call-function-single IPIs from vCPU 0 to vCPU 1 at a known rate
+# (tests/modules/vipi_pace.ko) with vCPU 1 idle:
+#   1. a libvirt domain (a real libvirtd, type='kvm'): --domain, --advise;
+#      IPIs/s 0->1 within 5% of the rate, exits by reason = KVM's count per
+#      vCPU within the read skews; the domain still runs afterwards; then
+#      an unknown domain (66) and a domain not running (69);
+#   2. QEMU without libvirt: --pid, the same checks; ^C and SIGTERM end a
+#      watch (0, 143), an unprivileged user gets 77, the VM ending
+#      mid-watch 69; no instance is ever left in tracefs;
+#   3. `vipi run` with the device and takeover on (poller awake): --pid
+#      reports about 0 IPI sender exits on vCPU 0.
+. "$(dirname "$0")/lib.sh"
+RATE=50
+
+if [ -n "${VIPI_IN_LAB:-}" ]; then
+	exec sh "$(dirname "$0")/watch-lab.sh"
+fi
+
+kit=$VIPI_BUILD/guest
+sh "$VIPI_SRC/guest/kit/mkinitramfs.sh" "$tmp/w.cpio.gz" "$kit" \
+	"$VIPI_SRC/tests/lab/watch-init.sh" "$VIPI_BUILD/tests/modules/vipi_pace.ko" ||
+	fail "cannot build the initramfs"
+command -v libvirtd >/dev/null || fail "no libvirtd (apt-get install libvirt-daemon-system)"
+chmod 755 "$tmp"
+"$VIPI" lab -q --cpus 4 --mem 3072 -- env VIPI_IN_LAB=1 VIPI="$VIPI" VIPI_BUILD="$VIPI_BUILD" \
+	VIPI_SRC="$VIPI_SRC" WATCH_DIR="$tmp" WATCH_RATE=$RATE sh "$(realpath "$0")"
+rc=$?
+# Kept for a look (and docs/watch.md): the consoles, the watches' output and files.
+rm -rf "$VIPI_BUILD/watch-last"
+cp -a "$tmp" "$VIPI_BUILD/watch-last"
+[ $rc -eq 0 ] || fail "in the lab (its files: $VIPI_BUILD/watch-last)"
+for case in domain pid vipi; do
+	sed "s/^/[$case] /" "$tmp/$case.summary" 2>/dev/null
+done

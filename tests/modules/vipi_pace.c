@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vipi_pace: IPIs at a known rate, for `vipi watch`'s lab test.
+ *
+ *   insmod vipi_pace.ko rate=R src=S dst=D
+ *
+ * A kernel thread bound to CPU SRC sends one call-function-single IPI to
+ * CPU DST (smp_call_function_single_async(), an empty function) every 1/R
+ * seconds by an absolute hrtimer deadline, until the module is removed.
+ * DST is left idle, so each IPI also wakes it from HLT. A deadline missed
+ * by more than a period is skipped, not made up in a burst, and counted:
+ * the rate is R only while skipped and busy stay at 0. Read-only results
+ * in /sys/module/vipi_pace/parameters/: sent, skipped, busy (the previous
+ * call was still pending: no IPI), elapsed_ms, and all four in one read:
+ * status ("sent=N skipped=N busy=N ms=N"), so that a reader's count and
+ * time come from the same moment; cal is DST's count of call-function
+ * interrupts (/proc/interrupts CAL): every such IPI it took, the module's
+ * and any other (a wake-up of a task on an idle DST is one too). With report_ms=N the thread itself
+ * prints that line (KERN_NOTICE) every N ms: a shell loop reading the file
+ * would fork and wake tasks on other CPUs, IPIs of its own.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/hrtimer.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/sysfs.h>
+#include <asm/hardirq.h>
+
+static unsigned int rate = 500;
+module_param(rate, uint, 0444);
+MODULE_PARM_DESC(rate, "IPIs per second (1..100000)");
+static unsigned int src;
+module_param(src, uint, 0444);
+static unsigned int dst = 1;
+module_param(dst, uint, 0444);
+
+static unsigned int report_ms;
+module_param(report_ms, uint, 0444);
+MODULE_PARM_DESC(report_ms, "print the status every N ms (0: never)");
+
+static unsigned long sent, skipped, busy, elapsed_ms;
+module_param(sent, ulong, 0444);
+module_param(skipped, ulong, 0444);
+module_param(busy, ulong, 0444);
+module_param(elapsed_ms, ulong, 0444);
+
+static int pace_status_get(char *buf, const struct kernel_param *kp)
+{
+	unsigned long ms = READ_ONCE(elapsed_ms), n = READ_ONCE(sent);
+
+	return sysfs_emit(buf, "sent=%lu skipped=%lu busy=%lu ms=%lu cal=%u\n", n,
+			  READ_ONCE(skipped), READ_ONCE(busy), ms,
+			  READ_ONCE(per_cpu(irq_stat, dst).irq_call_count));
+}
+
+static const struct kernel_param_ops pace_status_ops = {
+	.get = pace_status_get,
+};
+module_param_cb(status, &pace_status_ops, NULL, 0444);
+
+static struct task_struct *pace_task;
+
+static void pace_nothing(void *info)
+{
+}
+
+static call_single_data_t pace_csd = CSD_INIT(pace_nothing, NULL);
+
+static int pace_thread(void *arg)
+{
+	u64 period = NSEC_PER_SEC / rate;
+	ktime_t start = ktime_get(), next = start, report = start;
+
+	while (!kthread_should_stop()) {
+		next = ktime_add_ns(next, period);
+		if (ktime_after(ktime_get(), ktime_add_ns(next, period))) {
+			/* Behind by more than a period: resynchronise, count what was lost. */
+			skipped += ktime_to_ns(ktime_sub(ktime_get(), next)) / period;
+			next = ktime_get();
+		}
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule_hrtimeout(&next, HRTIMER_MODE_ABS);
+		/* Time first: a reader sees a count no older than the time. */
+		WRITE_ONCE(elapsed_ms, ktime_to_ms(ktime_sub(ktime_get(), start)));
+		if (smp_call_function_single_async(dst, &pace_csd))
+			WRITE_ONCE(busy, busy + 1);
+		else
+			WRITE_ONCE(sent, sent + 1);
+		if (report_ms && ktime_after(ktime_get(), report)) {
+			report = ktime_add_ms(ktime_get(), report_ms);
+			pr_notice("sent=%lu skipped=%lu busy=%lu ms=%lu cal=%u\n", sent, skipped,
+				  busy, elapsed_ms,
+				  READ_ONCE(per_cpu(irq_stat, dst).irq_call_count));
+		}
+	}
+	return 0;
+}
+
+static int __init pace_init(void)
+{
+	if (!rate || rate > 100000 || src == dst || !cpu_online(src) || !cpu_online(dst))
+		return -EINVAL;
+	pace_task = kthread_create(pace_thread, NULL, "vipi_pace");
+	if (IS_ERR(pace_task))
+		return PTR_ERR(pace_task);
+	kthread_bind(pace_task, src);
+	wake_up_process(pace_task);
+	return 0;
+}
+
+static void __exit pace_exit(void)
+{
+	kthread_stop(pace_task);
+}
+
+module_init(pace_init);
+module_exit(pace_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("call-function-single IPIs at a known rate, for vipi watch's lab test");
