@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "boot/boot.h"
+#include "boot/le.h"
 
 #define ACPI_REVISION_RSDP 2
 #define ACPI_REVISION_XSDT 1
@@ -42,24 +43,6 @@
 #define ACPI_MAX_CPUS	   254 /* 8-bit APIC IDs, one left for the IOAPIC */
 #define ACPI_ALIGN(x)	   (((x) + 15) & ~(size_t)15)
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
 static uint8_t acpi_sum(const uint8_t *p, size_t len)
 {
 	uint8_t sum = 0;
@@ -73,13 +56,13 @@ static uint8_t acpi_sum(const uint8_t *p, size_t len)
 static void acpi_header(uint8_t *t, const char *sig, uint32_t len, uint8_t rev)
 {
 	memcpy(t, sig, 4);
-	put32(t + 4, len);
+	le_put32(t + 4, len);
 	t[8] = rev;
 	memcpy(t + 10, ACPI_OEM_ID, 6);
 	memcpy(t + 16, ACPI_OEM_TABLE, 8);
-	put32(t + 24, 1);
+	le_put32(t + 24, 1);
 	memcpy(t + 28, "VIPI", 4);
-	put32(t + 32, 1);
+	le_put32(t + 32, 1);
 }
 
 static void acpi_seal(uint8_t *t, uint32_t len)
@@ -99,36 +82,36 @@ static void madt_build(uint8_t *t, unsigned int ncpus)
 	uint8_t *p = t + MADT_FIXED_LEN;
 
 	acpi_header(t, "APIC", len, ACPI_REVISION_MADT);
-	put32(t + ACPI_HDR_LEN, BOOT_LAPIC_GPA);
-	put32(t + ACPI_HDR_LEN + 4, MADT_PCAT_COMPAT);
+	le_put32(t + ACPI_HDR_LEN, BOOT_LAPIC_GPA);
+	le_put32(t + ACPI_HDR_LEN + 4, MADT_PCAT_COMPAT);
 	for (unsigned int i = 0; i < ncpus; i++, p += MADT_LAPIC_LEN) {
 		p[0] = MADT_LAPIC;
 		p[1] = MADT_LAPIC_LEN;
 		p[2] = i; /* processor UID */
 		p[3] = i; /* APIC ID */
-		put32(p + 4, MADT_ENABLED);
+		le_put32(p + 4, MADT_ENABLED);
 	}
 	p[0] = MADT_IOAPIC;
 	p[1] = MADT_IOAPIC_LEN;
 	p[2] = ncpus; /* as in the MP table: no CPU's ID */
-	put32(p + 4, BOOT_IOAPIC_GPA);
-	put32(p + 8, 0); /* GSI base */
+	le_put32(p + 4, BOOT_IOAPIC_GPA);
+	le_put32(p + 8, 0); /* GSI base */
 	p += MADT_IOAPIC_LEN;
 	p[0] = MADT_LAPIC_NMI;
 	p[1] = MADT_LAPIC_NMI_LEN;
 	p[2] = MADT_ALL_CPUS;
-	put16(p + 3, 0); /* polarity and trigger conform to the bus */
-	p[5] = 1;	 /* LINT1 */
+	le_put16(p + 3, 0); /* polarity and trigger conform to the bus */
+	p[5] = 1;	    /* LINT1 */
 	acpi_seal(t, len);
 }
 
 static void fadt_build(uint8_t *t, uint64_t dsdt)
 {
 	acpi_header(t, "FACP", ACPI_FADT_LEN, ACPI_REVISION_FADT);
-	put16(t + ACPI_FADT_BOOT_ARCH, ACPI_BOOT_8042);
-	put32(t + ACPI_FADT_FLAGS, ACPI_FADT_HW_REDUCED);
+	le_put16(t + ACPI_FADT_BOOT_ARCH, ACPI_BOOT_8042);
+	le_put32(t + ACPI_FADT_FLAGS, ACPI_FADT_HW_REDUCED);
 	t[131] = ACPI_FADT_MINOR;
-	put64(t + ACPI_FADT_X_DSDT, dsdt);
+	le_put64(t + ACPI_FADT_X_DSDT, dsdt);
 	acpi_seal(t, ACPI_FADT_LEN);
 }
 
@@ -137,9 +120,9 @@ static void rsdp_build(uint8_t *r, uint64_t xsdt)
 	memcpy(r, "RSD PTR ", 8);
 	memcpy(r + 9, ACPI_OEM_ID, 6);
 	r[15] = ACPI_REVISION_RSDP;
-	put32(r + 16, 0); /* no RSDT */
-	put32(r + 20, ACPI_RSDP_LEN);
-	put64(r + 24, xsdt);
+	le_put32(r + 16, 0); /* no RSDT */
+	le_put32(r + 20, ACPI_RSDP_LEN);
+	le_put64(r + 24, xsdt);
 	r[8] = -acpi_sum(r, 20);
 	r[32] = -acpi_sum(r, ACPI_RSDP_LEN);
 }
@@ -157,8 +140,8 @@ size_t acpi_build(uint8_t *buf, size_t len, uint32_t gpa, unsigned int ncpus)
 	memset(buf, 0, end);
 	rsdp_build(buf, gpa + xsdt);
 	acpi_header(buf + xsdt, "XSDT", xsdt_len, ACPI_REVISION_XSDT);
-	put64(buf + xsdt + ACPI_HDR_LEN, gpa + fadt);
-	put64(buf + xsdt + ACPI_HDR_LEN + 8, gpa + madt);
+	le_put64(buf + xsdt + ACPI_HDR_LEN, gpa + fadt);
+	le_put64(buf + xsdt + ACPI_HDR_LEN + 8, gpa + madt);
 	acpi_seal(buf + xsdt, xsdt_len);
 	fadt_build(buf + fadt, gpa + dsdt);
 	madt_build(buf + madt, ncpus);

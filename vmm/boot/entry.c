@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "boot/boot.h"
+#include "boot/le.h"
 
 #define PTE_P  0x1ULL
 #define PTE_RW 0x2ULL
@@ -22,19 +23,14 @@
 #define BOOT_CS 0x10
 #define BOOT_DS 0x18
 
-static void put64(uint8_t *p, uint64_t v)
-{
-	memcpy(p, &v, 8); /* x86 host: already little-endian */
-}
-
 void boot_pagetables(uint8_t *low)
 {
 	memset(low + BOOT_PML4_GPA, 0, 3 * 4096);
-	put64(low + BOOT_PML4_GPA, BOOT_PDPT_GPA | PTE_P | PTE_RW);
-	put64(low + BOOT_PDPT_GPA, BOOT_PD_GPA | PTE_P | PTE_RW);
+	le_put64(low + BOOT_PML4_GPA, BOOT_PDPT_GPA | PTE_P | PTE_RW);
+	le_put64(low + BOOT_PDPT_GPA, BOOT_PD_GPA | PTE_P | PTE_RW);
 	/* 512 x 2 MiB: the first GiB, enough for the kernel to build its own. */
 	for (uint64_t i = 0; i < 512; i++)
-		put64(low + BOOT_PD_GPA + i * 8, i << 21 | PTE_P | PTE_RW | PTE_PS);
+		le_put64(low + BOOT_PD_GPA + i * 8, i << 21 | PTE_P | PTE_RW | PTE_PS);
 }
 
 /* A descriptor from its flags (G, D/B, L, P, DPL, S, type), base 0, limit 4G. */
@@ -49,8 +45,8 @@ static uint64_t gdt_entry(uint16_t flags)
 void boot_gdt(uint8_t *low)
 {
 	memset(low + BOOT_GDT_GPA, 0, 4 * 8);
-	put64(low + BOOT_GDT_GPA + BOOT_CS, gdt_entry(GDT_CODE64));
-	put64(low + BOOT_GDT_GPA + BOOT_DS, gdt_entry(GDT_DATA));
+	le_put64(low + BOOT_GDT_GPA + BOOT_CS, gdt_entry(GDT_CODE64));
+	le_put64(low + BOOT_GDT_GPA + BOOT_DS, gdt_entry(GDT_DATA));
 }
 
 static void seg(struct kvm_segment *s, uint16_t sel, uint16_t flags)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "boot/boot.h"
+#include "boot/le.h"
 
 #define MPF_LEN	      16
 #define MPC_HDR_LEN   44
@@ -22,18 +23,6 @@ enum { MP_INT, MP_NMI, MP_SMI, MP_EXTINT };
 #define APIC_VERSION 0x14
 #define BUS_PCI	     0
 #define BUS_ISA	     1
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
 
 uint8_t mptable_checksum(const uint8_t *p, size_t len)
 {
@@ -55,7 +44,7 @@ static uint8_t *mp_intsrc(uint8_t *p, uint8_t type, uint8_t irqtype, uint8_t bus
 {
 	p[0] = type;
 	p[1] = irqtype;
-	put16(p + 2, 0); /* polarity and trigger conform to the bus */
+	le_put16(p + 2, 0); /* polarity and trigger conform to the bus */
 	p[4] = bus;
 	p[5] = busirq;
 	p[6] = dstapic;
@@ -84,7 +73,7 @@ size_t mptable_build(uint8_t *buf, size_t len, uint32_t gpa, unsigned int ncpus)
 	memset(buf, 0, size);
 
 	memcpy(mpf, "_MP_", 4);
-	put32(mpf + 4, gpa + MPF_LEN);
+	le_put32(mpf + 4, gpa + MPF_LEN);
 	mpf[8] = 1; /* length in 16-byte units */
 	mpf[9] = 4; /* spec 1.4 */
 
@@ -92,7 +81,7 @@ size_t mptable_build(uint8_t *buf, size_t len, uint32_t gpa, unsigned int ncpus)
 	mpc[6] = 4;
 	memcpy(mpc + 8, "VIPI    ", 8);
 	memcpy(mpc + 16, "VIPI VMM    ", 12);
-	put32(mpc + 36, BOOT_LAPIC_GPA);
+	le_put32(mpc + 36, BOOT_LAPIC_GPA);
 
 	p = mpc + MPC_HDR_LEN;
 	for (unsigned int i = 0; i < ncpus; i++, entries++) {
@@ -100,8 +89,8 @@ size_t mptable_build(uint8_t *buf, size_t len, uint32_t gpa, unsigned int ncpus)
 		p[1] = i;
 		p[2] = APIC_VERSION;
 		p[3] = CPU_ENABLED | (i == 0 ? CPU_BSP : 0);
-		put32(p + 4, 0x600); /* family 6 */
-		put32(p + 8, 0x201); /* FPU, APIC */
+		le_put32(p + 4, 0x600); /* family 6 */
+		le_put32(p + 8, 0x201); /* FPU, APIC */
 		p += MPC_CPU_LEN;
 	}
 	p = mp_bus(p, BUS_PCI, "PCI   ");
@@ -111,7 +100,7 @@ size_t mptable_build(uint8_t *buf, size_t len, uint32_t gpa, unsigned int ncpus)
 	p[1] = ioapic_id;
 	p[2] = APIC_VERSION;
 	p[3] = 1; /* usable */
-	put32(p + 4, BOOT_IOAPIC_GPA);
+	le_put32(p + 4, BOOT_IOAPIC_GPA);
 	p += MPC_ENTRY_LEN;
 	entries++;
 	for (unsigned int irq = 0; irq < 16; irq++) {
@@ -125,8 +114,8 @@ size_t mptable_build(uint8_t *buf, size_t len, uint32_t gpa, unsigned int ncpus)
 	p = mp_intsrc(p, MP_LINTSRC, MP_NMI, BUS_ISA, 0, 0xff, 1);
 	entries += 2;
 
-	put16(mpc + 4, p - mpc);
-	put16(mpc + 34, entries);
+	le_put16(mpc + 4, p - mpc);
+	le_put16(mpc + 34, entries);
 	mpc[7] = -mptable_checksum(mpc, p - mpc);
 	mpf[10] = -mptable_checksum(mpf, MPF_LEN);
 	return p - buf;

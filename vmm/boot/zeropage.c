@@ -4,22 +4,11 @@
 #include <string.h>
 
 #include "boot/boot.h"
+#include "boot/le.h"
 
 #define PAGE_SIZE	 4096ULL
 #define LOADER_UNDEFINED 0xff
 #define CAN_USE_HEAP	 0x80
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = v >> (8 * i);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
 
 uint64_t boot_low_ram_end(uint64_t mem)
 {
@@ -88,11 +77,11 @@ int zeropage_build(uint8_t *zp, const struct zeropage_args *a)
 	memcpy(zp + ZP_SETUP_HDR, a->hdr + ZP_SETUP_HDR, info->hdr_end - ZP_SETUP_HDR);
 	zp[ZP_TYPE_OF_LOADER] = LOADER_UNDEFINED;
 	zp[ZP_LOADFLAGS] |= CAN_USE_HEAP; /* harmless; heap_end_ptr is 0 */
-	put32(zp + ZP_CMD_LINE_PTR, a->cmdline_gpa);
-	put32(zp + ZP_RAMDISK_IMAGE, a->initrd_gpa);
-	put32(zp + ZP_RAMDISK_SIZE, a->initrd_size);
+	le_put32(zp + ZP_CMD_LINE_PTR, a->cmdline_gpa);
+	le_put32(zp + ZP_RAMDISK_IMAGE, a->initrd_gpa);
+	le_put32(zp + ZP_RAMDISK_SIZE, a->initrd_size);
 	/* Since Linux 5.0 (boot protocol 2.14): no need to scan for the RSDP. */
-	put64(zp + ZP_ACPI_RSDP_ADDR, a->acpi_rsdp_gpa);
+	le_put64(zp + ZP_ACPI_RSDP_ADDR, a->acpi_rsdp_gpa);
 	zp[ZP_E820_ENTRIES] = a->nr_e820;
 	memcpy(zp + ZP_E820_TABLE, a->e820, a->nr_e820 * sizeof(*a->e820));
 	return 0;

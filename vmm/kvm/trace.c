@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kvm/trace.h"
+#include "kvm/tracefs.h"
 #include "util/log.h"
 
 #define TRACE_ISA_VMX 1
@@ -199,33 +200,6 @@ bool trace_parse_hist(const char *text, const pid_t *tids, unsigned int n, GHash
 	return totals; /* a file without its totals was cut short */
 }
 
-static const char *trace_root(void)
-{
-	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-
-	for (size_t i = 0; i < G_N_ELEMENTS(roots); i++) {
-		g_autofree char *inst = g_build_filename(roots[i], "instances", NULL);
-
-		if (g_file_test(inst, G_FILE_TEST_IS_DIR))
-			return roots[i];
-	}
-	return NULL;
-}
-
-static int trace_write(const char *dir, const char *event, const char *text)
-{
-	g_autofree char *path = g_build_filename(dir, "events", "kvm", event, "trigger", NULL);
-	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC), r = 0;
-	ssize_t len = strlen(text);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != len)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /* A trigger is removed by its own text after a '!'. */
 static void trace_remove_triggers(const char *dir)
 {
@@ -233,36 +207,13 @@ static void trace_remove_triggers(const char *dir)
 	g_autofree char *icr_off = g_strconcat("!", trace_icr_trigger, NULL);
 
 	/* An instance with triggers on its events cannot be removed. */
-	trace_write(dir, "kvm_exit", exit_off);
-	trace_write(dir, "kvm_msr", icr_off);
-}
-
-/* Instances of vipi runs that no longer exist (killed before their cleanup). */
-static void trace_remove_stale(const char *root)
-{
-	g_autofree char *inst = g_build_filename(root, "instances", NULL);
-	g_autoptr(GDir) d = g_dir_open(inst, 0, NULL);
-	const char *name;
-
-	while (d && (name = g_dir_read_name(d))) {
-		g_autofree char *proc = NULL, *path = NULL;
-		unsigned long pid;
-
-		if (sscanf(name, "vipi-%lu", &pid) != 1)
-			continue;
-		proc = g_strdup_printf("/proc/%lu", pid);
-		if (g_file_test(proc, G_FILE_TEST_EXISTS))
-			continue;
-		path = g_build_filename(inst, name, NULL);
-		trace_remove_triggers(path);
-		if (rmdir(path))
-			pr_debug("trace: cannot remove the stale %s: %s", path, g_strerror(errno));
-	}
+	tracefs_trigger_write(dir, "kvm_exit", exit_off);
+	tracefs_trigger_write(dir, "kvm_msr", icr_off);
 }
 
 struct vm_trace *trace_open(char **why)
 {
-	const char *root = trace_root();
+	const char *root = tracefs_root();
 	struct vm_trace *t;
 	char name[32];
 	int r;
@@ -276,7 +227,7 @@ struct vm_trace *trace_open(char **why)
 		*why = g_strdup("no tracefs (mount -t tracefs nodev /sys/kernel/tracing)");
 		return NULL;
 	}
-	trace_remove_stale(root);
+	tracefs_remove_stale(root, "vipi-", trace_remove_triggers);
 	snprintf(name, sizeof(name), "vipi-%d", (int)getpid());
 	t = g_new0(struct vm_trace, 1);
 	t->dir = g_build_filename(root, "instances", name, NULL);
@@ -286,9 +237,9 @@ struct vm_trace *trace_open(char **why)
 		g_free(t);
 		return NULL;
 	}
-	r = trace_write(t->dir, "kvm_exit", trace_exit_trigger);
+	r = tracefs_trigger_write(t->dir, "kvm_exit", trace_exit_trigger);
 	if (!r)
-		r = trace_write(t->dir, "kvm_msr", trace_icr_trigger);
+		r = tracefs_trigger_write(t->dir, "kvm_msr", trace_icr_trigger);
 	if (r) {
 		*why = g_strdup_printf("cannot set a hist trigger on kvm:kvm_exit/kvm_msr: %s%s",
 				       g_strerror(-r), r == -ENOENT ? " (kvm not loaded?)" : "");

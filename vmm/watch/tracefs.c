@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kvm/trace.h"
+#include "kvm/tracefs.h"
 #include "util/log.h"
 #include "watch/tracefs.h"
 
@@ -123,20 +124,6 @@ static char *watch_trigger_text(const struct watch_trigger *w, const pid_t *tids
 	return g_string_free(s, false);
 }
 
-static int watch_write(const char *dir, const char *event, const char *text)
-{
-	g_autofree char *path = g_build_filename(dir, "events", "kvm", event, "trigger", NULL);
-	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC), r = 0;
-	ssize_t len = strlen(text);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != len)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
 /* Every trigger EVENT lists, removed by its own text after a '!'. */
 static void watch_remove_listed(const char *dir, const char *event)
 {
@@ -156,7 +143,7 @@ static void watch_remove_listed(const char *dir, const char *event)
 		if (active)
 			*active = '\0';
 		off = g_strconcat("!", *l, NULL);
-		watch_write(dir, event, off);
+		tracefs_trigger_write(dir, event, off);
 	}
 }
 
@@ -166,52 +153,22 @@ static void watch_remove_dir(const char *dir, char **texts)
 		if (texts && texts[i]) {
 			g_autofree char *off = g_strconcat("!", texts[i], NULL);
 
-			watch_write(dir, watch_triggers[i].event, off);
+			tracefs_trigger_write(dir, watch_triggers[i].event, off);
 		}
 		/* What is still there (a stale instance's, or one that did not match). */
 		watch_remove_listed(dir, watch_triggers[i].event);
 	}
 }
 
-static const char *watch_root(void)
+/* A stale instance's triggers: whatever its events list. */
+static void watch_untrigger(const char *dir)
 {
-	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-
-	for (size_t i = 0; i < G_N_ELEMENTS(roots); i++) {
-		g_autofree char *inst = g_build_filename(roots[i], "instances", NULL);
-
-		if (g_file_test(inst, G_FILE_TEST_IS_DIR))
-			return roots[i];
-	}
-	return NULL;
-}
-
-/* Instances of watches that no longer exist (killed by SIGKILL). */
-static void watch_remove_stale(const char *root)
-{
-	g_autofree char *inst = g_build_filename(root, "instances", NULL);
-	g_autoptr(GDir) d = g_dir_open(inst, 0, NULL);
-	const char *name;
-
-	while (d && (name = g_dir_read_name(d))) {
-		g_autofree char *proc = NULL, *path = NULL;
-		unsigned long pid;
-
-		if (sscanf(name, "vipi-watch-%lu", &pid) != 1)
-			continue;
-		proc = g_strdup_printf("/proc/%lu", pid);
-		if (g_file_test(proc, G_FILE_TEST_EXISTS))
-			continue;
-		path = g_build_filename(inst, name, NULL);
-		watch_remove_dir(path, NULL);
-		if (rmdir(path))
-			pr_debug("watch: cannot remove the stale %s: %s", path, g_strerror(errno));
-	}
+	watch_remove_dir(dir, NULL);
 }
 
 struct watch_trace *watch_trace_open(const pid_t *tids, unsigned int n, char **why, int *err)
 {
-	const char *root = watch_root();
+	const char *root = tracefs_root();
 	struct watch_trace *t;
 	int r = 0;
 
@@ -223,7 +180,7 @@ struct watch_trace *watch_trace_open(const pid_t *tids, unsigned int n, char **w
 				  : "no tracefs (mount -t tracefs nodev /sys/kernel/tracing)");
 		return NULL;
 	}
-	watch_remove_stale(root);
+	tracefs_remove_stale(root, "vipi-watch-", watch_untrigger);
 	t = g_new0(struct watch_trace, 1);
 	t->texts = g_new0(char *, G_N_ELEMENTS(watch_triggers) + 1);
 	t->dir = g_strdup_printf("%s/instances/vipi-watch-%d", root, (int)getpid());
@@ -240,7 +197,7 @@ struct watch_trace *watch_trace_open(const pid_t *tids, unsigned int n, char **w
 	for (size_t i = 0; !r && i < G_N_ELEMENTS(watch_triggers); i++) {
 		char *text = watch_trigger_text(&watch_triggers[i], tids, n);
 
-		r = watch_write(t->dir, watch_triggers[i].event, text);
+		r = tracefs_trigger_write(t->dir, watch_triggers[i].event, text);
 		if (r) {
 			*why = g_strdup_printf("cannot set a hist trigger on kvm:%s: %s%s",
 					       watch_triggers[i].event, g_strerror(-r),
