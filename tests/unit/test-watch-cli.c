@@ -15,8 +15,11 @@ static int watch(const char *args)
 {
 	g_autofree char *line = g_strdup_printf("watch %s", args);
 	g_auto(GStrv) argv = g_strsplit(line, " ", -1);
+	guint n = g_strv_length(argv);
+	/* The parser drops what it took from the array; argv still frees it all. */
+	g_autofree char **view = g_memdup2(argv, (n + 1) * sizeof(*argv));
 
-	return cmd_watch(g_strv_length(argv), argv);
+	return cmd_watch(n, view);
 }
 
 static void test_usage(void)

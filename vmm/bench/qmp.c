@@ -178,7 +178,10 @@ void qmp_close(struct qmp *q)
 
 void qmp_quit(struct qmp *q)
 {
-	g_autoptr(JsonNode) r = qmp_execute(q, "quit", NULL, NULL);
+	JsonNode *r = qmp_execute(q, "quit", NULL, NULL);
+
+	if (r)
+		json_node_unref(r);
 }
 
 /* qmp_execute() for a command whose "return" is an array. */

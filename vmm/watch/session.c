@@ -159,7 +159,6 @@ static const char *watch_end_name(enum watch_end end)
 
 static int watch_finish(struct watch_session *s, enum watch_end end)
 {
-	g_autoptr(GPtrArray) keep = NULL;
 	struct watch_interval *sum = watch_interval_new(s->t, s->tids, s->nt, &s->first, &s->prev);
 	struct watch_record rec = { .target = s->t,
 				    .intervals = s->intervals,
