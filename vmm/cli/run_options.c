@@ -188,8 +188,14 @@ static int run_config(const struct run_args *a, struct vipi_config *c)
 		c->initrd = g_build_filename(kit, "guest.cpio.gz", NULL);
 	if (c->nr_shares && !c->guest_kernel && !c->kdir)
 		c->fs_modules = g_build_filename(kit, VIPI_FS_MODULES, NULL);
-	c->cmdline = a->append && *a->append ? g_strconcat(RUN_BASE_CMDLINE, " ", a->append, NULL)
-					     : g_strdup(RUN_BASE_CMDLINE);
+	/*
+	 * virtio-fs interrupts are INTx on ISA IRQ 11 (no MSI-X yet). A
+	 * hardware-reduced ACPI guest maps no ISA IRQ and the DSDT has no _PRT,
+	 * so runs with shares boot through the MP table, as before ACPI.
+	 */
+	c->cmdline =
+		g_strconcat(RUN_BASE_CMDLINE, c->nr_shares ? " acpi=off" : "",
+			    a->append && *a->append ? " " : "", a->append ? a->append : "", NULL);
 	c->trace_exits = a->trace_exits;
 	c->timing = a->timing;
 	c->sandbox_probe = a->sandbox_probe;
