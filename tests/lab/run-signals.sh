@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# SIGINT and SIGTERM while `vipi run` boots its guest: everything is torn
+# SIGINT, SIGTERM and SIGHUP (a terminal hung up) while `vipi run` boots its guest: everything is torn
 # down, the --stats report is written whole and says how the run ended
-# ("end": "signal"), the status is 130 or 143, and no vipi or temp file is
+# ("end": "signal"), the status is 130, 143 or 129, and no vipi or temp file is
 # left. Needs /dev/kvm: run-badinput.sh runs this inside its lab boot (one
 # boot for both); run alone, it boots the lab for itself.
 . "$(dirname "$0")/lib.sh"
@@ -10,15 +10,32 @@ if [ ! -w /dev/kvm ] && [ -z "${VIPI_IN_LAB:-}" ]; then
 	exec "$VIPI" lab -q --cpus 2 -- env VIPI_IN_LAB=1 VIPI="$VIPI" VIPI_BUILD="$VIPI_BUILD" ${VIPI_KIT:+VIPI_KIT="$VIPI_KIT"} sh "$(realpath "$0")"
 fi
 
+signals_blocked() {
+	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$blk" ] && [ $((0x$blk & 0x4003)) -eq $((0x4003)) ]
+}
+
 mkdir "$tmp/t"
 export TMPDIR="$tmp/t"
-for sig in INT TERM; do
-	want=130
-	[ "$sig" = TERM ] && want=143
+for sig in INT TERM HUP; do
+	case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
 	"$VIPI" run --lab=never --stats "$tmp/stats-$sig.json" -- sleep 600 \
 		>"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	sleep 3 # the guest kernel is still booting (it takes ~20 s here)
+	# From run_signals_init() on, vipi takes the three on a signalfd; before
+	# it, their default action would end vipi with no report. So wait until
+	# its main thread blocks them (SigBlk has SIGHUP 1, SIGINT 2, SIGTERM 15:
+	# 0x4003), not for a fixed time: on a loaded lab its start can take
+	# seconds. Then 2 s more: the guest kernel is still booting (~20 s).
+	waited=0
+	until signals_blocked "$pid"; do
+		kill -0 "$pid" 2>/dev/null || fail "SIG$sig: vipi run ended before it blocked signals"
+		[ "$waited" -lt 600 ] || fail "SIG$sig: vipi run did not block signals within 60 s"
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	echo "SIG$sig: signals blocked after ${waited}00 ms"
+	sleep 2
 	kill -"$sig" "$pid"
 	wait "$pid"
 	expect_eq "vipi run: status after SIG$sig during boot" "$?" "$want"

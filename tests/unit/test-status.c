@@ -5,6 +5,7 @@
  * lab-badinput check, for the errnos vmm/ returns for them.
  */
 #include <errno.h>
+#include <signal.h>
 #include <glib.h>
 
 #include "cli/status.h"
@@ -52,6 +53,14 @@ static void test_kernel(void)
 	/* lacks CONFIG_* */ /* ^C */
 }
 
+/* 128 + the signal, as a shell reports a command killed by it. */
+static void test_signals(void)
+{
+	g_assert_cmpint(cli_signal_status(SIGINT), ==, 130);
+	g_assert_cmpint(cli_signal_status(SIGTERM), ==, 143);
+	g_assert_cmpint(cli_signal_status(SIGHUP), ==, 129);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -59,5 +68,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/status/kvm", test_kvm);
 	g_test_add_func("/status/other-stages", test_other_stages);
 	g_test_add_func("/status/kernel", test_kernel);
+	g_test_add_func("/status/signals", test_signals);
 	return g_test_run();
 }

@@ -114,13 +114,13 @@ static int bench_status(int ret, int written)
 	if (written)
 		return VIPI_EXIT_CANTCREAT;
 	if (bench_stop)
-		return bench_stop == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
+		return cli_signal_status(bench_stop);
 	return ret ? VIPI_EXIT_SOFTWARE : VIPI_OK;
 }
 
 static int bench_main(struct bench_plan *p, struct bench_args *a, const char *cmdline)
 {
-	struct sigaction sa = { .sa_handler = bench_on_signal }, old[2];
+	struct sigaction sa = { .sa_handler = bench_on_signal }, old[3];
 	g_autofree char *workdir = g_dir_make_tmp("vipi-bench-XXXXXX", NULL);
 	int ret, written;
 
@@ -130,13 +130,16 @@ static int bench_main(struct bench_plan *p, struct bench_args *a, const char *cm
 	}
 	p->o.workdir = workdir;
 	sigemptyset(&sa.sa_mask);
+	/* A hung-up terminal ends the bench as SIGTERM does: report, tear down. */
 	sigaction(SIGINT, &sa, &old[0]);
 	sigaction(SIGTERM, &sa, &old[1]);
+	sigaction(SIGHUP, &sa, &old[2]);
 
 	ret = bench_suite(p, a, cmdline, &written);
 	ret = bench_status(ret, written);
 	sigaction(SIGINT, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);
+	sigaction(SIGHUP, &old[2], NULL);
 	bench_rm_workdir(workdir);
 	return ret;
 }
@@ -198,7 +201,7 @@ int cmd_bench(int argc, char **argv)
 		cfg.why = why;
 		cfg.cpus = p.lab_cpus;
 		cfg.mem_mib = BENCH_LAB_MIB;
-		/* SIGINT/SIGTERM reach the bench inside, which writes a partial report. */
+		/* SIGINT/SIGTERM/SIGHUP reach the bench inside, which writes a partial report. */
 		cfg.signal_grace_s = BENCH_SIGNAL_GRACE_S;
 		ret = cli_lab_reexec(&cfg, "bench", g_strv_length(orig_argv), orig_argv);
 		goto out;

@@ -35,7 +35,7 @@ static int cli_lab_status(const struct lab_result *res)
 	case LAB_END_TIMEOUT:
 		return VIPI_EXIT_TIMEOUT;
 	case LAB_END_SIGNAL:
-		return res->signal == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
+		return cli_signal_status(res->signal);
 	case LAB_END_NOSTART:
 	case LAB_END_NOSTATUS:
 	default:

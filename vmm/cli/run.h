@@ -25,7 +25,7 @@ struct run {
 	struct vm *vm;
 	struct devices *dev;
 	size_t nr_up;	    /* bring-up steps done (run.c) */
-	int sig_fd;	    /* SIGINT/SIGTERM (run_loop.c) */
+	int sig_fd;	    /* SIGINT/SIGTERM/SIGHUP (run_loop.c) */
 	struct tty_raw tty; /* stdin's terminal, raw while the guest runs (run_console.c) */
 };
 

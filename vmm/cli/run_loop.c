@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The main loop of `vipi run`: the main thread keeps SIGINT/SIGTERM blocked
- * and reads them from a signalfd, together with the VM's end eventfd, the
- * console's input and the devices' helper processes (virtiofsd), until the run ends: by the guest,
- * a signal, the boot watchdog (util/life.h) or --timeout.
+ * The main loop of `vipi run`: the main thread keeps SIGINT/SIGTERM/SIGHUP
+ * blocked and reads them from a signalfd, together with the VM's end
+ * eventfd, the console's input and the devices' helper processes
+ * (virtiofsd), until the run ends: by the guest, a signal, the boot
+ * watchdog (util/life.h) or --timeout.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,7 +21,11 @@
 #include "util/life.h"
 #include "util/log.h"
 
-/* SIGINT/SIGTERM arrive on a signalfd; SIGPIPE must not kill us mid-run. */
+/*
+ * SIGINT/SIGTERM/SIGHUP arrive on a signalfd; SIGPIPE must not kill us
+ * mid-run. SIGHUP is a terminal hung up: left to its default it would kill
+ * us with the terminal raw and virtiofsd running.
+ */
 int run_signals_init(struct run *r)
 {
 	sigset_t set;
@@ -29,6 +34,7 @@ int run_signals_init(struct run *r)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	r->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	return r->sig_fd < 0 ? pr_errno(-errno, "signalfd") : 0;
@@ -106,8 +112,8 @@ void run_wait(struct run *r)
 		if (poll(p, 4, ms) < 0 && errno != EINTR)
 			break;
 		if ((p[1].revents & POLLIN) && read(r->sig_fd, &si, sizeof(si)) == sizeof(si))
-			vm_end_request(r->vm, VM_END_SIGNAL, si.ssi_signo, "stopped by %s",
-				       si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+			vm_end_request(r->vm, VM_END_SIGNAL, si.ssi_signo, "stopped by SIG%s",
+				       sigabbrev_np(si.ssi_signo));
 		if (p[2].revents & (POLLIN | POLLHUP))
 			run_console_input(r, &stdin_open);
 		if (p[3].revents & POLLIN)

@@ -53,7 +53,7 @@ static int run_status(struct run *r, char **reason)
 		*reason = g_strdup(why);
 		return VIPI_EXIT_TIMEOUT;
 	case VM_END_SIGNAL:
-		return status == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
+		return cli_signal_status(status);
 	default:
 		*reason = g_strdup(why ? why : "guest stopped");
 		return VIPI_EXIT_GUEST_CRASH;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* -errno and what vipi was doing -> its exit status (status.h). */
 #include <errno.h>
+#include <signal.h>
 
 #include "cli/status.h"
 
@@ -46,4 +47,11 @@ int cli_status(enum cli_stage stage, int err)
 	default:
 		return VIPI_EXIT_OSERR;
 	}
+}
+
+int cli_signal_status(int sig)
+{
+	if (sig == SIGHUP)
+		return VIPI_EXIT_SIGHUP;
+	return sig == SIGINT ? VIPI_EXIT_SIGINT : VIPI_EXIT_SIGTERM;
 }

@@ -25,6 +25,7 @@ enum vipi_status {
 	VIPI_EXIT_CONFIG = EX_CONFIG,		/* 78: host cannot do what was asked */
 	VIPI_EXIT_TIMEOUT = 124,		/* --timeout expired, as timeout(1) */
 	VIPI_EXIT_GUEST_CRASH = 125,		/* guest panic, triple fault, no status */
+	VIPI_EXIT_SIGHUP = 129,			/* 128 + the signal, as a shell reports it */
 	VIPI_EXIT_SIGINT = 130,
 	VIPI_EXIT_SIGTERM = 143,
 };
@@ -55,5 +56,8 @@ enum cli_stage {
  * what vipi's guests need.
  */
 int cli_status(enum cli_stage stage, int err);
+
+/* The status for a run that SIGHUP, SIGINT or SIGTERM ended. */
+int cli_signal_status(int sig);
 
 #endif

@@ -62,7 +62,7 @@ static G_NORETURN void vfsd_child(const char *bin, char **argv, const char *sour
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(127);
-	/* vipi blocks SIGINT/SIGTERM and ignores SIGPIPE: not the daemon. */
+	/* vipi blocks SIGINT/SIGTERM/SIGHUP and ignores SIGPIPE: not the daemon. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);

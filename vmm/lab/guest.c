@@ -139,7 +139,7 @@ static int guest_signal(const char *dir)
 	if (!g_file_get_contents(path, &text, NULL, NULL))
 		return 0;
 	sig = atoi(text);
-	return sig == SIGINT || sig == SIGTERM ? sig : 0;
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP ? sig : 0;
 }
 
 /* Waits for CHILD: 0 with its wait status in *WSTATUS, or -errno. */

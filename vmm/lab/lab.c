@@ -102,8 +102,12 @@ enum lab_place lab_place(enum lab_mode mode, char **why)
 	return LAB_PLACE_NONE;
 }
 
-/* Installs our handlers for the run and returns the old ones in OLD. */
-static void lab_trap_signals(struct sigaction old[2])
+/*
+ * Installs our handlers for the run and returns the old ones in OLD. SIGHUP
+ * (the terminal went away) is one of them: by default it would kill us and
+ * leave QEMU running with the job directory.
+ */
+static void lab_trap_signals(struct sigaction old[3])
 {
 	struct sigaction sa = { .sa_handler = lab_on_signal };
 
@@ -112,12 +116,14 @@ static void lab_trap_signals(struct sigaction old[2])
 	lab_signals = 0;
 	sigaction(SIGINT, &sa, &old[0]);
 	sigaction(SIGTERM, &sa, &old[1]);
+	sigaction(SIGHUP, &sa, &old[2]);
 }
 
-static void lab_restore_signals(const struct sigaction old[2])
+static void lab_restore_signals(const struct sigaction old[3])
 {
 	sigaction(SIGINT, &old[0], NULL);
 	sigaction(SIGTERM, &old[1], NULL);
+	sigaction(SIGHUP, &old[2], NULL);
 }
 
 static char **lab_qemu_argv(const struct lab_config *cfg, const struct lab_job *job,
@@ -322,7 +328,7 @@ int lab_run(const struct lab_config *cfg, char *const argv[], struct lab_result 
 {
 	g_autofree char *qemu = NULL;
 	g_auto(GStrv) qargv = NULL;
-	struct sigaction old[2];
+	struct sigaction old[3];
 	struct lab_console console, *con = NULL;
 	struct lab_job job;
 	gint64 deadline;

@@ -40,7 +40,7 @@ struct lab_config {
 	bool quiet;		/* don't say that timings are emulated */
 	const char *why;	/* why the lab: opens the line that says it */
 	/*
-	 * 0: SIGINT/SIGTERM stop the lab machine at once. Otherwise the
+	 * 0: SIGINT/SIGTERM/SIGHUP stop the lab machine at once. Otherwise the
 	 * signal is passed on to the command, which has this long to finish
 	 * (e.g. to write partial results) before the machine is stopped; a
 	 * second signal stops it at once.
@@ -79,7 +79,7 @@ enum lab_end {
 	LAB_END_NOSPAWN,  /* QEMU could not be forked, or its log not created */
 	LAB_END_NOSTART,  /* twice, the machine did not start the command in time */
 	LAB_END_TIMEOUT,  /* cfg.timeout_s expired: the machine was stopped */
-	LAB_END_SIGNAL,	  /* SIGINT/SIGTERM (lab_result.signal) stopped the machine */
+	LAB_END_SIGNAL,	  /* SIGINT/SIGTERM/SIGHUP (lab_result.signal) stopped the machine */
 };
 
 struct lab_result {
