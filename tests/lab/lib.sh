@@ -14,6 +14,22 @@ expect_eq() {
 	echo "ok: $1 = '$3'"
 }
 
+# wait_signals PID FIELD WHAT: waits (at most 60 s) until FIELD of
+# /proc/PID/status (SigBlk: blocked, SigCgt: caught) holds SIGHUP, SIGINT and
+# SIGTERM (bits 1, 2, 15: 0x4003). Before that a test's signal would meet its
+# default action, so tests wait for this, not for a fixed time.
+wait_signals() {
+	n=0
+	while :; do
+		m=$(sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status" 2>/dev/null)
+		[ -n "$m" ] && [ $((0x$m & 0x4003)) -eq $((0x4003)) ] && break
+		kill -0 "$1" 2>/dev/null || fail "$3 ended before it took signals"
+		[ "$n" -lt 600 ] || fail "$3 did not take signals within 60 s"
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
 # No job directory of ours may outlive a run.
 lab_leftovers() {
 	ls -d /tmp/vipi-lab-* 2>/dev/null | wc -l

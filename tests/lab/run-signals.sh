@@ -10,11 +10,6 @@ if [ ! -w /dev/kvm ] && [ -z "${VIPI_IN_LAB:-}" ]; then
 	exec "$VIPI" lab -q --cpus 2 -- env VIPI_IN_LAB=1 VIPI="$VIPI" VIPI_BUILD="$VIPI_BUILD" ${VIPI_KIT:+VIPI_KIT="$VIPI_KIT"} sh "$(realpath "$0")"
 fi
 
-signals_blocked() {
-	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
-	[ -n "$blk" ] && [ $((0x$blk & 0x4003)) -eq $((0x4003)) ]
-}
-
 mkdir "$tmp/t"
 export TMPDIR="$tmp/t"
 for sig in INT TERM HUP; do
@@ -22,19 +17,9 @@ for sig in INT TERM HUP; do
 	"$VIPI" run --lab=never --stats "$tmp/stats-$sig.json" -- sleep 600 \
 		>"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	# From run_signals_init() on, vipi takes the three on a signalfd; before
-	# it, their default action would end vipi with no report. So wait until
-	# its main thread blocks them (SigBlk has SIGHUP 1, SIGINT 2, SIGTERM 15:
-	# 0x4003), not for a fixed time: on a loaded lab its start can take
-	# seconds. Then 2 s more: the guest kernel is still booting (~20 s).
-	waited=0
-	until signals_blocked "$pid"; do
-		kill -0 "$pid" 2>/dev/null || fail "SIG$sig: vipi run ended before it blocked signals"
-		[ "$waited" -lt 600 ] || fail "SIG$sig: vipi run did not block signals within 60 s"
-		sleep 0.1
-		waited=$((waited + 1))
-	done
-	echo "SIG$sig: signals blocked after ${waited}00 ms"
+	# From run_signals_init() on, vipi takes the three on a signalfd (they
+	# are blocked); then 2 s more: the guest kernel is still booting (~20 s).
+	wait_signals "$pid" SigBlk "vipi run (SIG$sig)"
 	sleep 2
 	kill -"$sig" "$pid"
 	wait "$pid"
