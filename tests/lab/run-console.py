@@ -3,7 +3,11 @@
 as a user in tmux or xterm would: the terminal is vipi's controlling tty, so a
 ^C that vipi left to the line discipline would stop vipi itself.
 
-usage: run-console.py VIPI-RUN-ARGV...
+usage: run-console.py PROMPT VIPI-RUN-ARGV...
+
+PROMPT is a Python regular expression for the guest shell's prompt: busybox's
+"/root # " in the kit's initramfs, dash's "# " at a line's start under
+--rootfs /.
 
 Prints one "ok: ..." line per check, "FAIL: ..." and status 1 on the first
 that fails. Checks: the shell prompt; the host terminal is raw (no echo, no
@@ -52,7 +56,7 @@ def read_some(master, timeout):
 def expect(master, pattern, start, timeout, what):
     """Waits for PATTERN in the output after offset START; returns its end."""
     end_by = time.monotonic() + timeout
-    rx = re.compile(pattern)
+    rx = re.compile(pattern) if isinstance(pattern, bytes) else pattern
     while True:
         m = rx.search(buf, start)
         if m:
@@ -81,11 +85,11 @@ def main():
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
-    proc = subprocess.Popen(sys.argv[1:], stdin=slave, stdout=slave, stderr=slave,
+    prompt = re.compile(sys.argv[1].encode())
+    proc = subprocess.Popen(sys.argv[2:], stdin=slave, stdout=slave, stderr=slave,
                             preexec_fn=ctty, close_fds=True)
     t0 = time.monotonic()
-    prompt = rb"/root # "
-    pos = expect(master, rb"/root # ", 0, BOOT_S, "shell prompt")
+    pos = expect(master, prompt, 0, BOOT_S, "shell prompt")
     print(f"ok: shell prompt after {time.monotonic() - t0:.1f} s", flush=True)
 
     raw = modes(slave)
@@ -116,7 +120,7 @@ def main():
     end_by = time.monotonic() + 2  # let the shell start it
     while time.monotonic() < end_by and read_some(master, end_by - time.monotonic()):
         pass
-    if re.search(prompt, buf[pos:]):
+    if prompt.search(buf, pos):
         fail("prompt back before ^C: `sleep 30` did not run")
     t_int = time.monotonic()
     send(master, b"\x03")

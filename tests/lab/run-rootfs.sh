@@ -4,7 +4,8 @@
 # missing virtiofsd each give one line, their status and leave nothing.
 # Then ONE lab boot: the host's / as the guest's root runs python3 there;
 # a --rwdir share carries a file back and the command's status; vipi.ko
-# loads from the kit and binds under --rootfs /; a virtiofsd killed mid-run
+# loads from the kit and binds under --rootfs /, and the bench's module
+# streams kicks through it with none lost; a virtiofsd killed mid-run
 # ends the run with one line; a vipi killed with SIGKILL leaves no
 # virtiofsd and no socket behind.
 . "$(dirname "$0")/lib.sh"
@@ -52,13 +53,23 @@ if [ -n "${VIPI_IN_LAB:-}" ]; then
 	expect_eq "--rwdir: out/f on the host" "$(cat "$w/out/f" 2>/dev/null)" ok
 	rm -rf "$w"
 
-	out=$($r --rootfs / --cpus 2 -- sh -c 'insmod /lib/vipi/vipi.ko && sleep 1 &&
-		echo "bound=$(cat /sys/kernel/vipi/bound) kicks=$(cat /sys/kernel/vipi/kicks)"')
-	expect_eq "--rootfs /: vipi.ko from the kit, status" "$?" 0
-	expect_eq "--rootfs /: vipi.ko bound" "$(echo "$out" | sed -n 's/.*bound=\([0-9]*\).*/\1/p')" 1
-	kicks=$(echo "$out" | sed -n 's/.*kicks=\([0-9]*\).*/\1/p')
+	# The bench's image under --rootfs /: vipi.ko binds, and vipi_bench.ko
+	# streams 1000 paced kicks from CPU 0 to CPU 1 through the device.
+	out=$($r --rootfs / --cpus 2 --initrd "$VIPI_BUILD/guest/bench.cpio.gz" -- sh -c '
+		insmod /lib/vipi/vipi.ko && insmod /lib/vipi/vipi_bench.ko && sleep 1 &&
+		echo "bound=$(cat /sys/kernel/vipi/bound) kicks=$(cat /sys/kernel/vipi/kicks)" &&
+		echo 1000 0 1 vipi 0 busy 0 paced >/sys/kernel/vipi/stream &&
+		cat /sys/kernel/vipi/stream')
+	expect_eq "--rootfs /: vipi.ko and vipi_bench.ko from the kit, status" "$?" 0
+	dev=$(echo "$out" | grep '^bound=')
+	expect_eq "--rootfs /: vipi.ko bound" "$(echo "$dev" | sed -n 's/^bound=\([0-9]*\).*/\1/p')" 1
+	kicks=$(echo "$dev" | sed -n 's/.* kicks=\([0-9]*\).*/\1/p')
 	[ "${kicks:-0}" -gt 0 ] || fail "--rootfs /: no kicks through vipi ($out)"
 	echo "ok: --rootfs /: $kicks kicks through vipi"
+	res=$(echo "$out" | grep 'mode=vipi ')
+	echo "bench under --rootfs /: $res"
+	expect_eq "--rootfs /: bench stream sent" "$(echo "$res" | sed -n 's/.* sent=\([0-9]*\).*/\1/p')" 1000
+	expect_eq "--rootfs /: bench stream lost" "$(echo "$res" | sed -n 's/.* lost=\([0-9]*\).*/\1/p')" 0
 
 	# virtiofsd dies mid-run: one line, the crash status (125).
 	$r --rootfs / -- sleep 100 >"$tmp/die.out" 2>"$tmp/die.err" &
