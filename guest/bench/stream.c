@@ -11,17 +11,22 @@
  * busy (the default): DST spins in a kernel thread; idle: DST is left idle
  * (halted); flood: DST busy, the sender never paced. Kicks go back to back
  * unless "paced": then after each kick the sender spins until DST's count
- * of call-function-single interrupts moves, so that every kick is an
- * interrupt of its own and nothing can merge in DST's IRR, where no
- * counter would see it; a kick whose interrupt does not come within
- * STREAM_RT_LOST_NS counts as lost. Back to back, kicks merge into a
- * pending interrupt (coalesced= counts the stream's own merges in the
- * mailbox, by this CPU's counter around each post; the IRR's stay
- * uncounted). The bench paces busy and idle. With LABEL != 0 the
- * sender asks the VMM for phase marks LABEL and LABEL + 1 around the
- * stream only, so that the host reads KVM's per-vCPU exits over exactly
- * the N kicks. cycles= is the sender's own cost: the TSC cycles inside the
- * N sends, not the waits between them. The round trips: stream_rt.c.
+ * of call-function interrupts moves, so that nothing can merge in DST's
+ * IRR unseen, and counts the kick as delivered (an interrupt of its own),
+ * coalesced (merged in the mailbox, or sharing an interrupt with one of
+ * the kernel's own IPIs to DST, which stream_kernel.c counts:
+ * coalesced_kernel=) or lost (no interrupt within STREAM_RT_LOST_NS), so
+ * that delivered + coalesced + stream_lost == kicks. Back to back, kicks
+ * merge into a pending interrupt (coalesced= counts the stream's own
+ * merges in the mailbox, by this CPU's counter around each post; the
+ * IRR's stay uncounted) and delivered= is DST's interrupts less the
+ * kernel's IPIs to it. target_interrupts= is DST's raw count over the
+ * stream, kernel_ipis= the kernel's sends to DST. The bench paces busy
+ * and idle. With LABEL != 0 the sender asks the VMM for phase marks LABEL
+ * and LABEL + 1 around the stream only, so that the host reads KVM's
+ * per-vCPU exits over exactly the N kicks. cycles= is the sender's own
+ * cost: the TSC cycles inside the N sends, not the waits between them.
+ * The round trips: stream_rt.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -42,13 +47,17 @@
 
 /*
  * One kick of the stream: the sender's cycles inside the send go to
- * s->cycles; paced, it then waits for the kick's own interrupt
- * (a kick that never comes counts as lost).
+ * s->cycles. Paced, it then waits for DST's count to move and counts the
+ * kick once: delivered (an interrupt of its own), coalesced (merged in
+ * the mailbox, or sharing one interrupt with a kernel IPI to DST) or, if
+ * no interrupt comes, lost.
  */
 static bool stream_kick(struct stream *s)
 {
+	/* K0 before C0: a kernel IPI sent after K0 is seen, whenever it lands. */
+	unsigned long k0 = stream_kernel_ipis();
 	unsigned int c0 = stream_call_count(s->dst);
-	unsigned long flags, m0;
+	unsigned long flags, m0, merged;
 	bool ok;
 	u64 t0;
 
@@ -61,22 +70,35 @@ static bool stream_kick(struct stream *s)
 	t0 = rdtsc_ordered();
 	ok = kick_mode_send(s->dst, s->mode);
 	s->cycles += rdtsc_ordered() - t0;
-	s->coalesced += vipi_this_cpu_coalesced() - m0;
+	merged = vipi_this_cpu_coalesced() - m0;
 	local_irq_restore(flags);
 	if (!ok)
 		return false;
-	if (s->paced && !stream_await(s, c0, STREAM_RT_LOST_NS))
+	if (!s->paced) {
+		s->coalesced += merged;
+		return true;
+	}
+	if (!stream_await(s, c0, STREAM_RT_LOST_NS)) {
 		s->stream_lost++;
+	} else if (merged) {
+		s->coalesced += merged;
+	} else if (stream_kernel_own(s->dst, c0, k0)) {
+		s->delivered++;
+	} else {
+		s->coalesced++;
+		s->coalesced_kernel++;
+	}
 	return true;
 }
 
 static int stream_sender(void *arg)
 {
 	struct stream *s = arg;
+	unsigned long i, k0;
 	unsigned int irq0;
-	unsigned long i;
 
 	vipi_stats_sum(&s->before);
+	k0 = stream_kernel_ipis();
 	irq0 = stream_call_count(s->dst);
 	s->marked = s->label && vipi_phase_mark(s->label);
 	s->ns = ktime_get_ns();
@@ -92,7 +114,17 @@ static int stream_sender(void *arg)
 	s->sent = i;
 	/* Let the last injections land before counting them. */
 	msleep(20);
-	s->delivered = stream_call_count(s->dst) - irq0;
+	s->kernel_ipis = stream_kernel_ipis() - k0;
+	s->target_interrupts = stream_call_count(s->dst) - irq0;
+	/* The round trips run without the wrappers, as they always did. */
+	stream_kernel_stop();
+	/*
+	 * Back to back, kicks merge uncounted in DST's IRR, so only the sum
+	 * over the stream is known: the interrupts less the kernel's sends.
+	 */
+	if (!s->paced)
+		s->delivered = s->target_interrupts -
+			       min_t(unsigned long, s->kernel_ipis, s->target_interrupts);
 	vipi_stats_sum(&s->after);
 	stream_round_trips(s);
 	complete(&s->done);
@@ -123,7 +155,7 @@ static void stream_format(const struct stream *s, char *result, size_t size)
 
 	scnprintf(
 		result, size,
-		"mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%u coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d roundtrip_late=%lu paced=%d stream_lost=%lu roundtrip_post_cycles=%llu roundtrip_stamped=%lu roundtrip_handler_cycles=%llu roundtrip_doorbells=%lu\n",
+		"mode=%s scenario=%s src=%u dst=%u kicks=%lu sent=%lu lost=%lu ns=%llu cycles=%llu cycles_per_kick=%llu delivered=%lu coalesced=%lu doorbells=%lu fallbacks=%lu roundtrips=%lu roundtrip_lost=%lu roundtrip_cycles=%llu label=%u marked=%d roundtrip_late=%lu paced=%d stream_lost=%lu roundtrip_post_cycles=%llu roundtrip_stamped=%lu roundtrip_handler_cycles=%llu roundtrip_doorbells=%lu coalesced_kernel=%lu kernel_ipis=%lu target_interrupts=%u\n",
 		kick_mode_name(s->mode), stream_scenario(s), s->src, s->dst, s->n, s->sent,
 		s->n - s->sent + s->stream_lost + s->rt_lost, s->ns, s->cycles,
 		s->sent ? div64_u64(s->cycles, s->sent) : 0, s->delivered, s->coalesced,
@@ -131,7 +163,8 @@ static void stream_format(const struct stream *s, char *result, size_t size)
 		rt, s->rt_lost, rt ? div64_u64(s->rt_cycles, rt) : 0, s->label, s->marked,
 		s->rt_late, s->paced, s->stream_lost, rt ? div64_u64(s->rt_post_cycles, rt) : 0,
 		s->rt_stamped, s->rt_stamped ? div64_u64(s->rt_handler_cycles, s->rt_stamped) : 0,
-		s->rt_after.doorbells - s->rt_before.doorbells);
+		s->rt_after.doorbells - s->rt_before.doorbells, s->coalesced_kernel, s->kernel_ipis,
+		s->target_interrupts);
 }
 
 static int stream_run(struct stream *s, char *result, size_t size)
@@ -148,10 +181,14 @@ static int stream_run(struct stream *s, char *result, size_t size)
 			usleep_range(1000, 2000);
 	}
 
+	/* From here the kernel's own IPIs to DST are counted (stream_kernel.c). */
+	ret = stream_kernel_start(s->dst);
+	if (ret)
+		goto out_target;
 	sender = stream_spawn(stream_sender, s, s->src, "vipi_send/%u");
 	if (IS_ERR(sender)) {
 		ret = PTR_ERR(sender);
-		goto out_target;
+		goto out_kernel;
 	}
 	wait_for_completion(&s->done);
 	kthread_stop(sender);
@@ -160,6 +197,9 @@ static int stream_run(struct stream *s, char *result, size_t size)
 	stream_format(s, result, size);
 	if (s->sent != s->n)
 		ret = -EIO;
+out_kernel:
+	/* The sender stopped it already; without a sender, nobody did. */
+	stream_kernel_stop();
 out_target:
 	if (target) {
 		kthread_stop(target);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The deliveries and the cost side of a bench row (issue 13): delivered=
- * and coalesced= from the module's result line carried into the row, exits
- * per delivered interrupt beside exits per kick, deliveries per second, the
+ * The deliveries and the cost side of a bench row (issue 13): delivered=,
+ * coalesced=, kernel_ipis=, target_interrupts= and coalesced_kernel= from
+ * the module's result line carried into the row, exits per delivered
+ * interrupt beside exits per kick, deliveries per second, the
  * poller's CPU per second and the break-even rate against native (cost.c),
  * in the JSON, the CSV and the table. Rows and result lines are made up here.
  */
@@ -41,12 +42,16 @@ static void test_row_deliveries(void)
 	struct bench_row *row =
 		row_from("native",
 			 "kicks=1000 sent=1000 lost=0 ns=1000000000 cycles=2000000000 "
-			 "delivered=800 coalesced=0 roundtrip_cycles=5000",
+			 "delivered=800 coalesced=3 roundtrip_cycles=5000 coalesced_kernel=3 "
+			 "kernel_ipis=7 target_interrupts=806",
 			 1000, 800);
 
 	g_assert_nonnull(row);
 	g_assert_cmpuint(row->delivered, ==, 800);
-	g_assert_cmpuint(row->coalesced, ==, 0);
+	g_assert_cmpuint(row->coalesced, ==, 3);
+	g_assert_cmpuint(row->coalesced_kernel, ==, 3);
+	g_assert_cmpuint(row->kernel_ipis, ==, 7);
+	g_assert_cmpuint(row->target_interrupts, ==, 806);
 	g_assert_cmpfloat(row->sender_exits_per_kick, ==, 1.0);
 	g_assert_cmpfloat(row->sender_exits_per_delivered, ==, 1.25);
 	g_assert_cmpfloat(row->receiver_exits_per_delivered, ==, 1.0);
@@ -91,6 +96,8 @@ static void test_row_no_deliveries(void)
 		row_from("native", "kicks=10 sent=10 lost=0 ns=1000 cycles=100", 10, 10);
 
 	g_assert_cmpuint(row->delivered, ==, 0);
+	g_assert_cmpuint(row->kernel_ipis, ==, 0);
+	g_assert_cmpuint(row->target_interrupts, ==, 0);
 	g_assert_true(isnan(row->sender_exits_per_delivered));
 	g_assert_nonnull(strstr(row->note, "delivered="));
 	bench_row_free(row);
@@ -181,6 +188,9 @@ static void test_outputs(void)
 	fake_pair(&r, "emulated");
 	((struct bench_row *)g_ptr_array_index(r.rows, 1))->delivered = 250;
 	((struct bench_row *)g_ptr_array_index(r.rows, 1))->coalesced = 750;
+	((struct bench_row *)g_ptr_array_index(r.rows, 1))->kernel_ipis = 12;
+	((struct bench_row *)g_ptr_array_index(r.rows, 1))->target_interrupts = 261;
+	((struct bench_row *)g_ptr_array_index(r.rows, 1))->coalesced_kernel = 2;
 	json = bench_report_json(&r);
 	g_assert_true(json_parser_load_from_data(p, json, -1, NULL));
 	row = json_array_get_object_element(
@@ -192,6 +202,11 @@ static void test_outputs(void)
 			G_TYPE_INT64);
 	g_assert_cmpint(json_object_get_int_member(row, "delivered"), ==, 250);
 	g_assert_cmpint(json_object_get_int_member(row, "coalesced"), ==, 750);
+	g_assert_cmpint(json_node_get_value_type(json_object_get_member(row, "kernel_ipis")), ==,
+			G_TYPE_INT64);
+	g_assert_cmpint(json_object_get_int_member(row, "kernel_ipis"), ==, 12);
+	g_assert_cmpint(json_object_get_int_member(row, "target_interrupts"), ==, 261);
+	g_assert_cmpint(json_object_get_int_member(row, "coalesced_kernel"), ==, 2);
 	g_assert_cmpfloat(json_object_get_double_member(row, "poller_cpu_per_s"), ==, 1.0);
 	g_assert_true(json_object_has_member(row, "breakeven_ipi_per_s"));
 	g_assert_true(json_object_has_member(row, "sender_exits_per_delivered"));
@@ -203,6 +218,9 @@ static void test_outputs(void)
 					  "receiver_exits_per_delivered,deliveries_per_second,"
 					  "poller_cpu_per_s,"));
 	g_assert_nonnull(strstr(lines[2], ",250,750,"));
+	g_assert_true(
+		g_str_has_suffix(lines[0], ",kernel_ipis,target_interrupts,coalesced_kernel"));
+	g_assert_true(g_str_has_suffix(lines[2], ",12,261,2"));
 
 	f = open_memstream(&out, &len);
 	bench_report_print(&r, f);

@@ -135,14 +135,20 @@ static double phase_userspace(GPtrArray *delta, const char *const *names)
 }
 
 /*
- * The module's delivered= (interrupts the target took over the stream) and
- * coalesced= (kicks posted to a mailbox word whose bit was already set).
- * A module without them leaves both 0 and says so in the note.
+ * The module's delivered= (kicks with an interrupt of their own), coalesced=
+ * (kicks merged: in the mailbox, or with a kernel IPI), target_interrupts=
+ * (the target's raw call-function count), kernel_ipis= (the kernel's own
+ * IPIs to it) and coalesced_kernel= (the kicks that shared an interrupt
+ * with one). A module without the first two leaves them 0 and says so in
+ * the note; an older one without the others leaves those 0.
  */
 static void phase_deliveries(struct bench_row *row, GHashTable *result)
 {
 	double delivered = phase_field(result, "delivered");
 	double coalesced = phase_field(result, "coalesced");
+	double target = phase_field(result, "target_interrupts");
+	double kernel = phase_field(result, "kernel_ipis");
+	double shared = phase_field(result, "coalesced_kernel");
 
 	if (isnan(delivered) || isnan(coalesced)) {
 		row->note = g_strdup("the module gave no delivered= or coalesced=");
@@ -150,6 +156,11 @@ static void phase_deliveries(struct bench_row *row, GHashTable *result)
 	}
 	row->delivered = delivered;
 	row->coalesced = coalesced;
+	if (!isnan(target) && !isnan(kernel) && !isnan(shared)) {
+		row->target_interrupts = target;
+		row->kernel_ipis = kernel;
+		row->coalesced_kernel = shared;
+	}
 }
 
 /*

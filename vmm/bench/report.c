@@ -56,6 +56,9 @@ static const struct bench_field bench_row_fields[] = {
 		    "roundtrip_receiver_exits"),
 	BENCH_FIELD(BENCH_NUM, struct bench_row, roundtrip_poller_wakeups,
 		    "roundtrip_poller_wakeups"),
+	BENCH_FIELD(BENCH_U64, struct bench_row, kernel_ipis, "kernel_ipis"),
+	BENCH_FIELD(BENCH_U64, struct bench_row, target_interrupts, "target_interrupts"),
+	BENCH_FIELD(BENCH_U64, struct bench_row, coalesced_kernel, "coalesced_kernel"),
 	BENCH_FIELDS_END,
 };
 

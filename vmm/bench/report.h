@@ -21,10 +21,21 @@ struct bench_row {
 	char *scenario; /* busy or idle */
 	uint64_t kicks;
 	uint64_t lost;
-	/* Interrupts the target took (its call-function-single count). */
+	/*
+	 * Kicks that had an interrupt of their own (paced; flood: the target's
+	 * interrupts less the kernel's IPIs to it), and kicks merged into one
+	 * already pending, where counted (mailbox, a kernel IPI, KVM_SIGNAL_MSI).
+	 */
 	uint64_t delivered;
-	/* Kicks merged into one already pending, where counted (mailbox, KVM_SIGNAL_MSI). */
 	uint64_t coalesced;
+	/*
+	 * The target's call-function interrupts over the stream, the kernel's
+	 * own IPIs to it, and the paced kicks that shared an interrupt with
+	 * one of those (part of coalesced).
+	 */
+	uint64_t target_interrupts;
+	uint64_t kernel_ipis;
+	uint64_t coalesced_kernel;
 	double sender_exits_per_kick;
 	double receiver_exits_per_kick;
 	double sender_exits_per_delivered;
