@@ -46,6 +46,7 @@ static u64 stream_target_stamp(struct stream *s, unsigned int c1)
 
 	if (s->idle)
 		return 0;
+	/* Pairs with stream_target()'s release: the stamp read below is its. */
 	while ((int)(smp_load_acquire(&s->seen_count) - c1) < 0) {
 		if (ktime_get_ns() - start > NSEC_PER_MSEC)
 			return 0;
@@ -128,6 +129,7 @@ int stream_target(void *arg)
 		now = stream_call_count(s->dst);
 		if (now != last) {
 			WRITE_ONCE(s->seen_tsc, rdtsc_ordered());
+			/* The stamp before the count: stream_target_stamp() acquires it. */
 			smp_store_release(&s->seen_count, now);
 			last = now;
 		}
