@@ -30,6 +30,14 @@ wait_signals() {
 	done
 }
 
+# fs_leftovers: "DIRS PROCS", the virtio-fs socket directories (vipi-fs.*,
+# under /tmp, /dev/shm or a test's $tmp/t) and the virtiofsd processes here.
+# After a run both must be 0.
+fs_leftovers() {
+	echo "$(ls -d /tmp/vipi-fs.* /dev/shm/vipi-fs.* "$tmp"/t/vipi-fs.* 2>/dev/null | wc -l)" \
+		"$(pgrep -x virtiofsd | wc -l)"
+}
+
 # No job directory of ours may outlive a run.
 lab_leftovers() {
 	ls -d /tmp/vipi-lab-* 2>/dev/null | wc -l

@@ -56,7 +56,7 @@ def read_some(master, timeout):
 def expect(master, pattern, start, timeout, what):
     """Waits for PATTERN in the output after offset START; returns its end."""
     end_by = time.monotonic() + timeout
-    rx = re.compile(pattern) if isinstance(pattern, bytes) else pattern
+    rx = re.compile(pattern)  # a compiled pattern comes back as it is
     while True:
         m = rx.search(buf, start)
         if m:

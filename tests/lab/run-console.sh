@@ -15,5 +15,4 @@ echo "--- --rootfs / (the host's /bin/sh)"
 python3 "$py" '(?m)^# ' "$VIPI" run --cpus 2 --rootfs / ||
 	fail "console through a pty under --rootfs /"
 expect_eq "lab job directories left" "$(lab_leftovers)" "$before"
-expect_eq "virtiofsd left" "$(pgrep -x virtiofsd | wc -l)" 0
-expect_eq "socket directories left" "$(ls -d /tmp/vipi-fs.* /dev/shm/vipi-fs.* 2>/dev/null | wc -l)" 0
+expect_eq "socket directories and virtiofsd left" "$(fs_leftovers)" "0 0"

@@ -22,15 +22,9 @@ check() {
 	expect_eq "$name: files left in TMPDIR" "$(ls -A "$tmp/t" | wc -l)" 0
 }
 
-# No socket directory and no virtiofsd of ours anywhere.
-leftovers() {
-	echo "$(ls -d /tmp/vipi-fs.* /dev/shm/vipi-fs.* "$tmp"/t/vipi-fs.* 2>/dev/null | wc -l)" \
-		"$(pgrep -x virtiofsd | wc -l)"
-}
-
 if [ -n "${VIPI_IN_LAB:-}" ]; then
 	r="$VIPI run --lab never --timeout 300"
-	before=$(leftovers)
+	before=$(fs_leftovers)
 	expect_eq "no virtiofsd or socket in the lab machine yet" "$before" "0 0"
 
 	# What --rootfs costs at boot (docs/run.md): printed, not asserted (emulated time).
@@ -98,10 +92,10 @@ if [ -n "${VIPI_IN_LAB:-}" ]; then
 	kill -9 $pid
 	wait $pid 2>/dev/null
 	for i in $(seq 1 50); do
-		[ "$(leftovers)" = "0 0" ] && break
+		[ "$(fs_leftovers)" = "0 0" ] && break
 		sleep 0.1
 	done
-	expect_eq "vipi killed: virtiofsd and sockets left" "$(leftovers)" "0 0"
+	expect_eq "vipi killed: virtiofsd and sockets left" "$(fs_leftovers)" "0 0"
 	exit 0
 fi
 
@@ -115,7 +109,7 @@ check "--rwdir read-only" 66 "rwdir $tmp/ro: Read-only file system" -- \
 	sh "$tmp/ro" "$VIPI"
 check "no virtiofsd" 69 "apt-get install qemu-system-common" -- \
 	env VIPI_VIRTIOFSD=/nonexistent $r --rootfs / -- true
-expect_eq "no virtiofsd or socket left on the host" "$(leftovers)" "0 0"
+expect_eq "no virtiofsd or socket left on the host" "$(fs_leftovers)" "0 0"
 
 "$VIPI" lab -q --cpus 3 -- env VIPI_IN_LAB=1 VIPI="$VIPI" VIPI_BUILD="$VIPI_BUILD" \
 	${VIPI_KIT:+VIPI_KIT="$VIPI_KIT"} sh "$(realpath "$0")" || fail "in the lab"
