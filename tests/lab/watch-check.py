@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # watch-check.py JSON RATE MODE TLOG: the acceptance checks of watch.sh on
 # one `vipi watch --json` file, over its summary. TLOG has the guest's
-# status lines ("sent=N skipped=N busy=N ms=N", its module's count and
-# clock) with the lab machine's wall clock in front; the known rate is the
-# guest's own: the call-function IPIs its vCPU 1 took (CAL in
-# /proc/interrupts) per second of its clock, between its first and last
-# line inside the watch's window.
+# status lines ("sent=N skipped=N busy=N ms=N cal=N": its module's count,
+# clock, and vCPU 1's call-function interrupts, CAL in /proc/interrupts)
+# with the lab machine's wall clock in front; the known rate is the
+# guest's own: the CAL count over the watch's exact window (start_unix_s,
+# seconds), interpolated between the status lines around its two ends on
+# the guest's clock (guest_count).
 #   MODE rate: IPIs/s from vCPU 0 to vCPU 1 within 5% of that known rate;
 #   MODE vipi: vCPU 0's IPI sender exits/s about 0 (under 1% of RATE, the
-#              rate the guest aims at);
+#              rate the guest aims at), while vCPU 1 took at least half of
+#              RATE: the IPIs went through the device, not nowhere;
 # both: every vCPU's exits by reason add up to KVM's exits counter within
 # the two snapshots' read skews plus one exit in flight at each.
 import json
@@ -22,29 +24,81 @@ secs = s["seconds"]
 bad = []
 
 
-def guest_rate(t0, t1):
-    """The guest's IPIs per second of its clock, from its lines in [t0, t1]."""
-    pts = []
+def guest_lines():
+    """(lab clock seen, the line's guest ms, its samples [(ms, cal)], has a
+    trail, missed)
+    for every status line in TLOG. A line with a trail (vipi_pace.c) has a
+    sample for every wake-up of the sender since the line before; a line
+    without (a shell reading the module's status) only its own."""
+    out = []
     for line in open(tlog, errors="replace"):
         f = line.replace("\r", "").split()
         kv = dict(x.split("=", 1) for x in f[1:] if "=" in x)
-        if f and "sent" in kv and "ms" in kv and t0 <= float(f[0]) <= t1:
-            pts.append((int(kv["cal"]), int(kv["ms"]),
-                        int(kv.get("skipped", 0)) + int(kv.get("busy", 0))))
-    if len(pts) < 2 or pts[-1][1] - pts[0][1] < 2000:
-        return None, pts
-    (s0, m0, x0), (s1, m1, x1) = pts[0], pts[-1]
-    print(f"{mode}: vCPU 1 took {s1 - s0} call-function IPIs in {m1 - m0} ms of its clock inside "
-          f"the window ({len(pts)} status lines), missed or late {x1 - x0}")
-    return (s1 - s0) * 1000.0 / (m1 - m0), pts
+        if not f or "sent" not in kv or "ms" not in kv or "cal" not in kv:
+            continue
+        samples = [(int(kv["ms"]), int(kv["cal"]))]
+        if "trail" in kv:
+            steps = [tuple(map(int, x.split(":"))) for x in kv["trail"].split(",")]
+            samples = [steps[0]]
+            for dms, dcal in steps[1:]:
+                samples.append((samples[-1][0] + dms, samples[-1][1] + dcal))
+        out.append((float(f[0]), int(kv["ms"]), samples, "trail" in kv,
+                    int(kv.get("skipped", 0)) + int(kv.get("busy", 0))))
+    return out
 
 
-# The guest's line is seen up to 0.2 s after it was printed.
+def guest_count(t0, t1):
+    """vCPU 1's call-function interrupts between the lab-clock times t0 and t1.
+
+    The samples carry the guest's own clock (ms) and count (cal). The
+    follower stamps a line when it sees it, a poll (0.1 s) or more after it
+    was printed; the line seen soonest after its print returned fixes the
+    guest clock's offset to the lab's (kvmclock runs at the host's rate). The count at t0 and t1 is read
+    between the two samples around each: one period apart (20 ms at 50/s),
+    or further across a stall of the vCPU, in which it sent nothing, so the
+    count stays at the earlier sample's. The bounds (at least, at most) are
+    the counts with each end moved to the sample on its far or near side."""
+    lines = [x for x in guest_lines() if t0 - 10 <= x[0] <= t1 + 10]
+    if len(lines) < 2:
+        return None, lines
+    # A line is whole (and can be seen) only once its print returns, which in
+    # the lab takes 0.1-0.5 s of serial port exits; the sender's first wake-up
+    # after it, the next trail's first sample, is that moment.
+    done = [nxt[2][0][0] if nxt[3] else ms for (_, ms, _, _, _), nxt in zip(lines, lines[1:])]
+    off = min(seen - d / 1000.0 for (seen, _, _, _, _), d in zip(lines, done))
+    g = [(ms / 1000.0 + off, cal, tr) for _, _, smp, tr, _ in lines for ms, cal in smp]
+    step = 1.0 / nominal
+
+    def at(t):
+        # Without a trail (a status read by a shell), only a straight line.
+        for (ta, ca, _), (tb, cb, trail) in zip(g, g[1:]):
+            if ta <= t <= tb:
+                gap = tb - ta > 3 * step and trail
+                return (ca if gap else ca + (cb - ca) * (t - ta) / (tb - ta)), ca, cb
+        return None
+
+    a, b = at(t0), at(t1)
+    if a is None or b is None:
+        return None, lines
+    # Over the lines seen in the window: the follower's first read stamps a backlog late.
+    lat = sorted(seen - (d / 1000.0 + off) for (seen, _, _, _, _), d in zip(lines, done)
+                 if t0 <= seen <= t1 + 1.5) or [float("nan")]
+    missed = [m for seen, _, _, _, m in lines if t0 <= seen <= t1 + 1.5]
+    print(f"{mode}: guest clock to lab clock: offset {off:.3f} s from the soonest of {len(lines)} "
+          f"status lines ({len(g)} samples), those in the window seen a median {lat[len(lat) // 2]:.3f} s after printed")
+    print(f"{mode}: vCPU 1 took {b[0] - a[0]:.1f} call-function IPIs in the window (at least "
+          f"{b[1] - a[2]}, at most {b[2] - a[1]}); missed or late "
+          f"{missed[-1] - missed[0] if missed else '-'} in it")
+    return b[0] - a[0], lines
+
+
 start = w["start_unix_s"]
-rate, pts = guest_rate(start + 0.3, start + secs + 0.2)
-if rate is None:
-    bad.append(f"not enough guest status lines inside the watch's window: {pts}")
+n, pts = guest_count(start, start + secs)
+if n is None:
+    bad.append(f"no guest status lines around the watch's window: {pts}")
     rate = nominal
+else:
+    rate = n / secs
 if secs < 4.5:
     bad.append(f"summary covers {secs:.2f} s, not about 5")
 # CAL counts the call-function and call-function-single handlers.
@@ -60,6 +114,8 @@ if mode == "rate" and abs(pair - rate) > 0.05 * rate:
     bad.append(f"IPIs/s 0->1 {pair:.1f} not within 5% of {rate:.0f}")
 if mode == "vipi" and sender > 0.01 * nominal:
     bad.append(f"vCPU 0 IPI sender exits/s {sender:.1f}, not about 0")
+if mode == "vipi" and rate < 0.5 * nominal:
+    bad.append(f"vCPU 1 took {rate:.1f} call-function IPIs/s, under half of {nominal:.0f}")
 if w["kvm_exits_source"] is None:
     bad.append("no KVM exit counter")
 for v in s["vcpus"]:

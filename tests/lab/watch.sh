@@ -31,6 +31,14 @@ rc=$?
 rm -rf "$VIPI_BUILD/watch-last"
 cp -a "$tmp" "$VIPI_BUILD/watch-last"
 [ $rc -eq 0 ] || fail "in the lab (its files: $VIPI_BUILD/watch-last)"
+# The figures, against the guests' own counts over each watch's window.
+check() {
+	python3 "$VIPI_SRC/tests/lab/watch-check.py" "$tmp/$1.json" $RATE "$2" "$tmp/$3.log.t" ||
+		fail "$1: checks (files: $VIPI_BUILD/watch-last)"
+}
+check domain rate dom
+check pid rate qemu
+check vipi vipi vipi
 for case in domain pid vipi; do
 	sed "s/^/[$case] /" "$tmp/$case.summary" 2>/dev/null
 done

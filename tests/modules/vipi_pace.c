@@ -15,9 +15,14 @@
  * status ("sent=N skipped=N busy=N ms=N"), so that a reader's count and
  * time come from the same moment; cal is DST's count of call-function
  * interrupts (/proc/interrupts CAL): every such IPI it took, the module's
- * and any other (a wake-up of a task on an idle DST is one too). With report_ms=N the thread itself
- * prints that line (KERN_NOTICE) every N ms: a shell loop reading the file
- * would fork and wake tasks on other CPUs, IPIs of its own.
+ * and any other (a wake-up of a task on an idle DST is one too). With
+ * report_ms=N the thread itself prints that line (KERN_NOTICE) every N ms:
+ * a shell loop reading the file would fork and wake tasks on other CPUs,
+ * IPIs of its own. The printed line ends in "trail=MS:CAL,dMS:dCAL,...":
+ * the clock and the count at every wake-up since the last line, the first
+ * in full, the rest as steps. A reader can then tell the count at any
+ * moment to one period, even across a stall of the vCPU (no wake-up, no
+ * sample), which the line's own two figures alone could not.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,13 +52,24 @@ module_param(skipped, ulong, 0444);
 module_param(busy, ulong, 0444);
 module_param(elapsed_ms, ulong, 0444);
 
+/* Samples per line; a full trail makes a line at once. Only the thread uses them. */
+#define PACE_TRAIL 64
+static u32 trail_ms[PACE_TRAIL], trail_cal[PACE_TRAIL];
+static unsigned int trail_n;
+/* " trail=" and per sample "4294967295:4294967295," at most, and a NUL. */
+static char trail_buf[8 + PACE_TRAIL * 22];
+
+static unsigned int pace_cal(void)
+{
+	return READ_ONCE(per_cpu(irq_stat, dst).irq_call_count);
+}
+
 static int pace_status_get(char *buf, const struct kernel_param *kp)
 {
 	unsigned long ms = READ_ONCE(elapsed_ms), n = READ_ONCE(sent);
 
 	return sysfs_emit(buf, "sent=%lu skipped=%lu busy=%lu ms=%lu cal=%u\n", n,
-			  READ_ONCE(skipped), READ_ONCE(busy), ms,
-			  READ_ONCE(per_cpu(irq_stat, dst).irq_call_count));
+			  READ_ONCE(skipped), READ_ONCE(busy), ms, pace_cal());
 }
 
 static const struct kernel_param_ops pace_status_ops = {
@@ -68,6 +84,21 @@ static void pace_nothing(void *info)
 }
 
 static call_single_data_t pace_csd = CSD_INIT(pace_nothing, NULL);
+
+/* The status line and the trail of samples since the previous one. */
+static void pace_report(void)
+{
+	size_t len =
+		scnprintf(trail_buf, sizeof(trail_buf), " trail=%u:%u", trail_ms[0], trail_cal[0]);
+	unsigned int i;
+
+	for (i = 1; i < trail_n; i++)
+		len += scnprintf(trail_buf + len, sizeof(trail_buf) - len, ",%u:%u",
+				 trail_ms[i] - trail_ms[i - 1], trail_cal[i] - trail_cal[i - 1]);
+	pr_notice("sent=%lu skipped=%lu busy=%lu ms=%lu cal=%u%s\n", sent, skipped, busy,
+		  elapsed_ms, trail_cal[trail_n - 1], trail_buf);
+	trail_n = 0;
+}
 
 static int pace_thread(void *arg)
 {
@@ -89,11 +120,13 @@ static int pace_thread(void *arg)
 			WRITE_ONCE(busy, busy + 1);
 		else
 			WRITE_ONCE(sent, sent + 1);
-		if (report_ms && ktime_after(ktime_get(), report)) {
+		if (!report_ms)
+			continue;
+		trail_ms[trail_n] = elapsed_ms;
+		trail_cal[trail_n++] = pace_cal();
+		if (ktime_after(ktime_get(), report) || trail_n == PACE_TRAIL) {
 			report = ktime_add_ms(ktime_get(), report_ms);
-			pr_notice("sent=%lu skipped=%lu busy=%lu ms=%lu cal=%u\n", sent, skipped,
-				  busy, elapsed_ms,
-				  READ_ONCE(per_cpu(irq_stat, dst).irq_call_count));
+			pace_report();
 		}
 	}
 	return 0;

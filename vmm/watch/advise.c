@@ -142,8 +142,8 @@ void advise_print(FILE *f, const struct advise_settings *s, const struct watch_i
 	exits /= dt, multi /= dt, wakes /= dt;
 	estimate_compute(iv, costs, &e);
 	fprintf(f,
-		"\nadvice (docs/nohz.md), for %.0f IPI sender exits/s, %.0f call-function "
-		"IPIs/s, %.0f halt wake-ups/s measured:\n",
+		"\nadvice (docs/nohz.md), for %.0f IPI sender exits/s, %.0f multicast "
+		"(call-function) IPIs/s, %.0f halt wake-ups/s measured:\n",
 		exits, multi, wakes);
 	fprintf(f, "%-16s %-22s %s\n", "setting", "now", "suggested for what was measured");
 	advise_row(f, "vcpupin", pins->len ? pins->str : NULL,
