@@ -8,6 +8,10 @@ rate=$WATCH_RATE
 kit=$VIPI_BUILD/guest
 append="console=ttyS0 loglevel=6 panic=-1 vipi_pace.rate=$rate"
 priv=$(mktemp -d)
+# A soft lockup of this machine's kernel once stopped this test (docs/watch.md):
+# its backtraces, of every CPU, go to the lab console (the lab boots quiet).
+echo 8 >/proc/sys/kernel/printk
+sysctl -q kernel.softlockup_all_cpu_backtrace=1
 mount -t tmpfs none "$priv" || fail "tmpfs"
 
 # wait_for FILE PATTERN SECONDS
