@@ -6,8 +6,8 @@
 # clock, and vCPU 1's call-function interrupts, CAL in /proc/interrupts)
 # with the lab machine's wall clock in front; the known rate is the
 # guest's own: the CAL count over the watch's exact window (start_unix_s,
-# seconds), interpolated between the status lines around its two ends on
-# the guest's clock (guest_count).
+# seconds), read between the guest's samples around its two ends
+# (guest_count).
 #   MODE rate: IPIs/s from vCPU 0 to vCPU 1 within 5% of that known rate;
 #   MODE vipi: vCPU 0's IPI sender exits/s about 0 (under 1% of RATE, the
 #              rate the guest aims at), while vCPU 1 took at least half of
@@ -26,8 +26,7 @@ bad = []
 
 def guest_lines():
     """(lab clock seen, the line's guest ms, its samples [(ms, cal)], has a
-    trail, missed)
-    for every status line in TLOG. A line with a trail (vipi_pace.c) has a
+    trail, missed) for every status line in TLOG. A line with a trail (vipi_pace.c) has a
     sample for every wake-up of the sender since the line before; a line
     without (a shell reading the module's status) only its own."""
     out = []
@@ -53,8 +52,8 @@ def guest_count(t0, t1):
     The samples carry the guest's own clock (ms) and count (cal). The
     follower stamps a line when it sees it, a poll (0.1 s) or more after it
     was printed; the line seen soonest after its print returned fixes the
-    guest clock's offset to the lab's (kvmclock runs at the host's rate). The count at t0 and t1 is read
-    between the two samples around each: one period apart (20 ms at 50/s),
+    guest clock's offset to the lab's (kvmclock runs at the host's rate).
+    The count at t0 and t1 is read between the two samples around each: one period apart (20 ms at 50/s),
     or further across a stall of the vCPU, in which it sent nothing, so the
     count stays at the earlier sample's. The bounds (at least, at most) are
     the counts with each end moved to the sample on its far or near side."""
@@ -85,7 +84,8 @@ def guest_count(t0, t1):
                  if t0 <= seen <= t1 + 1.5) or [float("nan")]
     missed = [m for seen, _, _, _, m in lines if t0 <= seen <= t1 + 1.5]
     print(f"{mode}: guest clock to lab clock: offset {off:.3f} s from the soonest of {len(lines)} "
-          f"status lines ({len(g)} samples), those in the window seen a median {lat[len(lat) // 2]:.3f} s after printed")
+          f"status lines ({len(g)} samples), those in the window seen a median "
+          f"{lat[len(lat) // 2]:.3f} s after printed")
     print(f"{mode}: vCPU 1 took {b[0] - a[0]:.1f} call-function IPIs in the window (at least "
           f"{b[1] - a[2]}, at most {b[2] - a[1]}); missed or late "
           f"{missed[-1] - missed[0] if missed else '-'} in it")

@@ -12,7 +12,7 @@
  * the rate is R only while skipped and busy stay at 0. Read-only results
  * in /sys/module/vipi_pace/parameters/: sent, skipped, busy (the previous
  * call was still pending: no IPI), elapsed_ms, and all four in one read:
- * status ("sent=N skipped=N busy=N ms=N"), so that a reader's count and
+ * status ("sent=N skipped=N busy=N ms=N cal=N"), so that a reader's count and
  * time come from the same moment; cal is DST's count of call-function
  * interrupts (/proc/interrupts CAL): every such IPI it took, the module's
  * and any other (a wake-up of a task on an idle DST is one too). With
