@@ -52,12 +52,18 @@ module_param(skipped, ulong, 0444);
 module_param(busy, ulong, 0444);
 module_param(elapsed_ms, ulong, 0444);
 
-/* Samples per line; a full trail makes a line at once. Only the thread uses them. */
-#define PACE_TRAIL 64
-static u32 trail_ms[PACE_TRAIL], trail_cal[PACE_TRAIL];
-static unsigned int trail_n;
-/* " trail=" and per sample "4294967295:4294967295," at most, and a NUL. */
-static char trail_buf[8 + PACE_TRAIL * 22];
+/*
+ * The trail since the previous line, as text, built at each sample. A printk
+ * record holds about 1 KB (992 bytes on 6.1) and the status before the trail
+ * at most about 150: a line goes out early rather than let a trail of big
+ * steps grow past PACE_TRAIL_MAX. Only the thread uses these.
+ */
+#define PACE_TRAIL_MAX 768
+/* One sample's text at most: ",4294967295:4294967295". */
+#define PACE_SAMPLE_MAX 22
+static char trail_buf[PACE_TRAIL_MAX + 1];
+static size_t trail_len;
+static u32 trail_ms, trail_cal;
 
 static unsigned int pace_cal(void)
 {
@@ -85,19 +91,24 @@ static void pace_nothing(void *info)
 
 static call_single_data_t pace_csd = CSD_INIT(pace_nothing, NULL);
 
+/* Adds a sample: the first of a line absolute, the others as steps. */
+static void pace_sample(u32 ms, u32 cal)
+{
+	if (!trail_len)
+		trail_len = scnprintf(trail_buf, sizeof(trail_buf), " trail=%u:%u", ms, cal);
+	else
+		trail_len += scnprintf(trail_buf + trail_len, sizeof(trail_buf) - trail_len,
+				       ",%u:%u", ms - trail_ms, cal - trail_cal);
+	trail_ms = ms;
+	trail_cal = cal;
+}
+
 /* The status line and the trail of samples since the previous one. */
 static void pace_report(void)
 {
-	size_t len =
-		scnprintf(trail_buf, sizeof(trail_buf), " trail=%u:%u", trail_ms[0], trail_cal[0]);
-	unsigned int i;
-
-	for (i = 1; i < trail_n; i++)
-		len += scnprintf(trail_buf + len, sizeof(trail_buf) - len, ",%u:%u",
-				 trail_ms[i] - trail_ms[i - 1], trail_cal[i] - trail_cal[i - 1]);
 	pr_notice("sent=%lu skipped=%lu busy=%lu ms=%lu cal=%u%s\n", sent, skipped, busy,
-		  elapsed_ms, trail_cal[trail_n - 1], trail_buf);
-	trail_n = 0;
+		  elapsed_ms, trail_cal, trail_buf);
+	trail_len = 0;
 }
 
 static int pace_thread(void *arg)
@@ -122,9 +133,9 @@ static int pace_thread(void *arg)
 			WRITE_ONCE(sent, sent + 1);
 		if (!report_ms)
 			continue;
-		trail_ms[trail_n] = elapsed_ms;
-		trail_cal[trail_n++] = pace_cal();
-		if (ktime_after(ktime_get(), report) || trail_n == PACE_TRAIL) {
+		pace_sample(elapsed_ms, pace_cal());
+		if (ktime_after(ktime_get(), report) ||
+		    trail_len + PACE_SAMPLE_MAX > PACE_TRAIL_MAX) {
 			report = ktime_add_ms(ktime_get(), report_ms);
 			pace_report();
 		}
