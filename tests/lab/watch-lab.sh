@@ -33,6 +33,18 @@ follow() {
 	fpid=$!
 }
 
+# wait_end PID WHAT: waits (at most 60 s) for a watch told to end; its status in $rc.
+wait_end() {
+	i=0
+	while kill -0 "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le 300 ] || fail "$2: the watch still runs 60 s after it was told to end"
+		sleep 0.2
+	done
+	wait "$1"
+	rc=$?
+}
+
 # No instance of ours may outlive a watch.
 no_leftover() {
 	left=$(ls /sys/kernel/tracing/instances | grep -c '^vipi-watch-')
@@ -131,23 +143,43 @@ no_leftover "live view"
 check_status "unprivileged" 77 "no permission" -- \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$VIPI" watch --pid $qpid
 check_status "not a VM" 69 "is no KVM VM" -- "$VIPI" watch --pid $$
-for sig in INT TERM; do
-	"$VIPI" watch --pid $qpid --json "$out/sig.json" >/dev/null 2>"$out/sig.err" &
+# A signal ends a watch: SIGINT with 0, SIGTERM with 143. Sent once the watch
+# shows its intervals, and a SIGINT as soon as it blocks its signals, while it
+# still finds its target (seconds in the lab): it ends before it traces. A
+# shell starts a background job with SIGINT ignored: before vipi blocked its
+# signals first, such a SIGINT was lost and the watch never ended.
+for how in INT TERM INT-early; do
+	sig=${how%-early}
+	rm -f "$out/sig.json"
+	"$VIPI" watch --pid $qpid --json "$out/sig.json" >"$out/sig.out" 2>"$out/sig.err" &
 	w=$!
-	sleep 3
+	if [ $how = INT-early ]; then
+		wait_signals $w SigBlk "vipi watch"
+	else
+		wait_for "$out/sig.out" "^t=" 60 || fail "SIG$sig: no interval: $(cat "$out/sig.err")"
+	fi
 	kill -$sig $w
-	wait $w
-	rc=$?
+	wait_end $w "SIG$how"
 	[ $sig = INT ] && want=0 || want=143
-	expect_eq "SIG$sig ends a watch: status" $rc $want
-	no_leftover "SIG$sig"
+	expect_eq "SIG$how ends a watch: status" $rc $want
+	# Early, it ends before tracing, writing nothing; if it already traced
+	# when the signal came, at its first wait, with its JSON.
+	if grep -q "before the watch began" "$out/sig.err"; then
+		[ ! -e "$out/sig.json" ] || fail "SIG$how: a file written before the watch began"
+		echo "ok: SIG$how: ended before the watch began, no file"
+	else
+		[ -e "$out/sig.json" ] || fail "SIG$how: no JSON: $(cat "$out/sig.err")"
+		end=$(grep -o '"end" *: *"[a-z-]*"' "$out/sig.json" | sed 's/.*"\([a-z-]*\)"$/\1/')
+		expect_eq "SIG$how: the JSON's end" "$end" "$(echo "sig$sig" | tr A-Z a-z)"
+	fi
+	no_leftover "SIG$how"
 done
-"$VIPI" watch --pid $qpid >/dev/null 2>"$out/end.err" &
+"$VIPI" watch --pid $qpid >"$out/end.out" 2>"$out/end.err" &
 w=$!
-sleep 3
+wait_for "$out/end.out" "^t=" 60 || fail "VM end: no interval: $(cat "$out/end.err")"
 kill $qpid
-wait $w
-expect_eq "the VM ending mid-watch: status" $? 69
+wait_end $w "VM end"
+expect_eq "the VM ending mid-watch: status" $rc 69
 grep -q "the VM ended mid-watch" "$out/end.err" || fail "VM end: '$(cat "$out/end.err")'"
 no_leftover "VM end"
 wait $qpid

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ struct watch_session {
 	pid_t *tids; /* the threads the instance filters on, fixed at the start */
 	unsigned int nt;
 	int sig_fd;
+	int early_sig; /* a signal before the watch began: it ends at once */
 	gint64 start_us;
 	double start_unix_s; /* the first snapshot on the wall clock, for the JSON */
 	struct watch_snap first, prev;
@@ -95,6 +97,19 @@ static int watch_wait(struct watch_session *s, gint64 deadline_us)
 	}
 }
 
+/* A signal that came before the watch began: its number, or 0. */
+static int watch_signal_pending(struct watch_session *s)
+{
+	struct signalfd_siginfo si;
+
+	return read(s->sig_fd, &si, sizeof(si)) == sizeof(si) ? (int)si.ssi_signo : 0;
+}
+
+static enum watch_end watch_end_of(int sig)
+{
+	return sig == SIGINT ? WATCH_END_SIGINT : WATCH_END_SIGTERM;
+}
+
 static bool watch_vm_running(struct watch_session *s)
 {
 	if (!target_alive(s->t))
@@ -123,7 +138,7 @@ static int watch_loop(struct watch_session *s, enum watch_end *end)
 		int r;
 
 		if (sig) {
-			*end = sig == SIGINT ? WATCH_END_SIGINT : WATCH_END_SIGTERM;
+			*end = watch_end_of(sig);
 			return 0;
 		}
 		if (!watch_vm_running(s)) {
@@ -213,9 +228,10 @@ static int watch_open(struct watch_session *s)
 	}
 	s->nt = s->t->tids->len;
 	s->tids = g_memdup2(s->t->tids->data, s->nt * sizeof(pid_t));
-	r = watch_signals(s);
-	if (r)
-		return r;
+	/* Told to end while finding the target: nothing to measure, tracefs untouched. */
+	s->early_sig = watch_signal_pending(s);
+	if (s->early_sig)
+		return 0;
 	s->trace = watch_trace_open(s->tids, s->nt, &why, &err);
 	if (!s->trace) {
 		pr_err("watch: %s", why);
@@ -236,7 +252,23 @@ int watch_run(const struct watch_config *cfg, enum watch_end *end)
 
 	s.intervals = g_ptr_array_new_with_free_func((GDestroyNotify)watch_interval_free);
 	s.ends = g_array_new(false, false, sizeof(double));
-	r = watch_open(&s);
+	/*
+	 * Signals first, before finding the target: a shell starts a
+	 * background job with SIGINT ignored, and an ignored SIGINT that is
+	 * not blocked is lost. Blocked, it waits on the signalfd, and the
+	 * watch ends before it traces anything (watch_open) or at the next
+	 * interval. Before main() nothing can catch it: in the lab, loading
+	 * the shared libraries takes seconds (docs/watch.md, "Exit statuses").
+	 */
+	r = watch_signals(&s);
+	if (!r)
+		r = watch_open(&s);
+	if (!r && s.early_sig) {
+		*end = watch_end_of(s.early_sig);
+		pr_info("watch: %s before the watch began: nothing measured, no file written",
+			strsignal(s.early_sig));
+		goto out;
+	}
 	if (!r)
 		r = watch_loop(&s, end);
 	if (!r && *end == WATCH_END_VM)
@@ -244,6 +276,7 @@ int watch_run(const struct watch_config *cfg, enum watch_end *end)
 		       (g_get_monotonic_time() - s.start_us) / 1e6);
 	if (!r)
 		r = watch_finish(&s, *end);
+out:
 	/* Before anything else can fail: nothing of ours stays in tracefs. */
 	watch_trace_close(s.trace);
 	if (s.prev.raw != s.first.raw)
