@@ -26,9 +26,10 @@ bad = []
 
 def guest_lines():
     """(lab clock seen, the line's guest ms, its samples [(ms, cal)], has a
-    trail, missed) for every status line in TLOG. A line with a trail (vipi_pace.c) has a
-    sample for every wake-up of the sender since the line before; a line
-    without (a shell reading the module's status) only its own."""
+    trail, missed) for every status line in TLOG. A line with a trail
+    (vipi_pace.c) has a sample for every wake-up of the sender since the
+    line before; a line without (a shell reading the module's status) only
+    its own."""
     out = []
     for line in open(tlog, errors="replace"):
         f = line.replace("\r", "").split()
@@ -53,9 +54,10 @@ def guest_count(t0, t1):
     follower stamps a line when it sees it, a poll (0.1 s) or more after it
     was printed; the line seen soonest after its print returned fixes the
     guest clock's offset to the lab's (kvmclock runs at the host's rate).
-    The count at t0 and t1 is read between the two samples around each: one period apart (20 ms at 50/s),
-    or further across a stall of the vCPU, in which it sent nothing, so the
-    count stays at the earlier sample's. The bounds (at least, at most) are
+    The count at t0 and t1 is read between the two samples around each:
+    one period apart (20 ms at 50/s), or further across a stall of the
+    vCPU, in which it sent nothing, so the count stays at the earlier
+    sample's. The bounds (at least, at most) are
     the counts with each end moved to the sample on its far or near side."""
     lines = [x for x in guest_lines() if t0 - 10 <= x[0] <= t1 + 10]
     if len(lines) < 2:

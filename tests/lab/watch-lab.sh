@@ -160,7 +160,7 @@ for how in INT TERM INT-early; do
 	fi
 	kill -$sig $w
 	wait_end $w "SIG$how"
-	[ $sig = INT ] && want=0 || want=143
+	if [ $sig = INT ]; then want=0 want_end=sigint; else want=143 want_end=sigterm; fi
 	expect_eq "SIG$how ends a watch: status" $rc $want
 	# Early, it ends before tracing, writing nothing; if it already traced
 	# when the signal came, at its first wait, with its JSON.
@@ -170,7 +170,7 @@ for how in INT TERM INT-early; do
 	else
 		[ -e "$out/sig.json" ] || fail "SIG$how: no JSON: $(cat "$out/sig.err")"
 		end=$(grep -o '"end" *: *"[a-z-]*"' "$out/sig.json" | sed 's/.*"\([a-z-]*\)"$/\1/')
-		expect_eq "SIG$how: the JSON's end" "$end" "$(echo "sig$sig" | tr A-Z a-z)"
+		expect_eq "SIG$how: the JSON's end" "$end" $want_end
 	fi
 	no_leftover "SIG$how"
 done

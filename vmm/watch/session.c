@@ -81,28 +81,27 @@ static int watch_snapshot(struct watch_session *s, struct watch_snap *snap)
 	return 0;
 }
 
+/* A pending signal's number, or 0: the signalfd does not block. */
+static int watch_signal_pending(struct watch_session *s)
+{
+	struct signalfd_siginfo si;
+
+	return read(s->sig_fd, &si, sizeof(si)) == sizeof(si) ? (int)si.ssi_signo : 0;
+}
+
 /* Waits until DEADLINE_US or a signal: the signal's number, 0 at the deadline. */
 static int watch_wait(struct watch_session *s, gint64 deadline_us)
 {
 	for (;;) {
 		gint64 left = deadline_us - g_get_monotonic_time();
 		struct pollfd p = { .fd = s->sig_fd, .events = POLLIN };
-		struct signalfd_siginfo si;
+		int sig;
 
 		if (left <= 0)
 			return 0;
-		if (poll(&p, 1, (int)((left + 999) / 1000)) > 0 &&
-		    read(s->sig_fd, &si, sizeof(si)) == sizeof(si))
-			return si.ssi_signo;
+		if (poll(&p, 1, (int)((left + 999) / 1000)) > 0 && (sig = watch_signal_pending(s)))
+			return sig;
 	}
-}
-
-/* A signal that came before the watch began: its number, or 0. */
-static int watch_signal_pending(struct watch_session *s)
-{
-	struct signalfd_siginfo si;
-
-	return read(s->sig_fd, &si, sizeof(si)) == sizeof(si) ? (int)si.ssi_signo : 0;
 }
 
 static enum watch_end watch_end_of(int sig)
