@@ -15,12 +15,15 @@
  * The sites that flip there are static keys and static calls that go
  * between "off" and "on" as VMs come and go: preempt_notifier_key
  * (KVM_CREATE_VM and the VM's release), apic_sw_disabled (a vCPU's in-kernel
- * LAPIC until its guest enables it) and the kvm_exit/kvm_msr tracepoints
- * (vipi run --trace-exits). PID 1 holds each of them on for the machine's
- * life, so no job flips them: a VM with an in-kernel irqchip and one vCPU
- * that never runs, and the two tracepoints enabled in two tracefs instances
- * that record nothing (a tracepoint's static call changes with its first
- * and its second probe; a third changes only a pointer).
+ * LAPIC until its guest enables it) and the kvm tracepoints that vipi
+ * hooks: kvm_exit and kvm_msr (vipi run --trace-exits), and those of vipi
+ * watch's hist triggers (watch/tracefs.c), whose kvm_vcpu_wakeup site the
+ * vCPU threads of a halting guest pass at every wake-up. PID 1 holds each
+ * of them on for the machine's life, so no job flips them: a VM with an
+ * in-kernel irqchip and one vCPU that never runs, and the tracepoints
+ * enabled in two tracefs instances that record nothing (a tracepoint's
+ * static call changes with its first and its second probe; a third
+ * changes only a pointer).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +40,9 @@
 
 #define PIN_TRACEFS "/sys/kernel/tracing"
 
-static const char *const pin_events[] = { "kvm_exit", "kvm_msr" };
+/* Every kvm event a vipi command enables: kvm/trace.c, watch/tracefs.c. */
+static const char *const pin_events[] = { "kvm_exit",	  "kvm_msr",	   "kvm_entry",
+					  "kvm_apic_ipi", "kvm_hypercall", "kvm_vcpu_wakeup" };
 
 static bool pin_write(const char *path, const char *text)
 {
