@@ -7,8 +7,7 @@
 # events named in the two files that set triggers, each enabled in both of
 # lab-guest's pin instances.
 . "$(dirname "$0")/lib.sh"
-events=$(grep -ho '"kvm_[a-z_]*"' "$VIPI_SRC/vmm/kvm/trace.c" "$VIPI_SRC/vmm/watch/tracefs.c" |
-	tr -d '"' | sort -u | tr '\n' ' ')
+events=$(kvm_events)
 [ -n "$events" ] || fail "no kvm events found in vmm/kvm/trace.c and vmm/watch/tracefs.c"
 before=$(lab_leftovers)
 out=$("$VIPI" lab -- sh -c 'test -c /dev/kvm && echo kvm-ok &&

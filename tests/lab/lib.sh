@@ -45,3 +45,21 @@ lab_leftovers() {
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# wait_for FILE PATTERN SECONDS: 0 once FILE holds PATTERN, 1 after SECONDS.
+wait_for() {
+	i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -le $(($3 * 5)) ] || return 1
+		sleep 0.2
+	done
+}
+
+# kvm_events: every kvm tracepoint a vipi command enables, as named in the
+# two files that set triggers on them; the lab must hold each on (pin.c).
+kvm_events() {
+	# Unquoted: echo joins the names with single spaces.
+	echo $(grep -ho '"kvm_[a-z_]*"' "$VIPI_SRC/vmm/kvm/trace.c" "$VIPI_SRC/vmm/watch/tracefs.c" |
+		tr -d '"' | sort -u)
+}

@@ -3,19 +3,19 @@
 # stalls"). ONE lab boot: a 2-vCPU QEMU guest streams IPIs from vCPU 0 to
 # the idle vCPU 1 (tests/modules/vipi_pace.ko, 50/s), so its vCPU threads
 # halt and wake all the time, while a loop turns each kvm tracepoint a vipi
-# command enables on and off in a tracefs instance of its own, for
-# VIPI_PIN_STRESS_S seconds (default 300). With lab-guest holding them on,
-# a toggle changes only a probe pointer, never kernel text, and the machine
-# must not stall: the loop reports its count to the host every second,
-# and 60 s without a report is a stall. Before the pins covered vipi watch's
-# events, the same loop stalled the machine (QEMU TCG's stale translations of
-# patched text): docs/lab.md has the figures and how to rerun that.
+# command enables (lib.sh's kvm_events) on and off in a tracefs instance of
+# its own, for VIPI_PIN_STRESS_S seconds (default 300). With lab-guest
+# holding them on, a toggle changes only a probe pointer, never kernel text,
+# and the machine must not stall: the loop reports its count to the host
+# every second, and 60 s without a report is a stall. Before the pins
+# covered vipi watch's events, a loop like this stalled the machine (QEMU
+# TCG's stale translations of patched text): docs/watch.md has the figures.
 . "$(dirname "$0")/lib.sh"
 SECS=${VIPI_PIN_STRESS_S:-300}
-EVENTS="kvm_exit kvm_msr kvm_entry kvm_apic_ipi kvm_hypercall kvm_vcpu_wakeup"
 
 if [ -n "${VIPI_IN_LAB:-}" ]; then
 	out=$STRESS_DIR
+	EVENTS=$(kvm_events)
 	kit=$VIPI_BUILD/guest
 	# A stall's soft lockups, with every CPU's backtrace, on the lab console.
 	echo 8 >/proc/sys/kernel/printk
@@ -24,12 +24,8 @@ if [ -n "${VIPI_IN_LAB:-}" ]; then
 		-initrd "$out/w.cpio.gz" -append "console=ttyS0 loglevel=6 panic=-1" \
 		-display none -nodefaults -no-reboot -serial "file:$out/qemu.log" &
 	qpid=$!
-	i=0
-	until grep -q "vipi_pace: sent=" "$out/qemu.log" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -le 600 ] || fail "the guest sends no IPIs: $(tail -3 "$out/qemu.log")"
-		sleep 0.2
-	done
+	wait_for "$out/qemu.log" "vipi_pace: sent=" 120 ||
+		fail "the guest sends no IPIs: $(tail -3 "$out/qemu.log")"
 	inst=/sys/kernel/tracing/instances/vipi-pin-stress
 	mkdir "$inst" || fail "cannot make $inst"
 	echo 0 >"$inst/tracing_on"
@@ -54,6 +50,8 @@ if [ -n "${VIPI_IN_LAB:-}" ]; then
 	exit 0
 fi
 
+EVENTS=$(kvm_events)
+[ -n "$EVENTS" ] || fail "no kvm events found in vmm/kvm/trace.c and vmm/watch/tracefs.c"
 kit=$VIPI_BUILD/guest
 sh "$VIPI_SRC/guest/kit/mkinitramfs.sh" "$tmp/w.cpio.gz" "$kit" \
 	"$VIPI_SRC/tests/lab/watch-init.sh" "$VIPI_BUILD/tests/modules/vipi_pace.ko" ||
@@ -61,7 +59,7 @@ sh "$VIPI_SRC/guest/kit/mkinitramfs.sh" "$tmp/w.cpio.gz" "$kit" \
 chmod 755 "$tmp"
 echo 0 >"$tmp/progress"
 "$VIPI" lab -q --cpus 4 --mem 2048 -- env VIPI_IN_LAB=1 VIPI="$VIPI" VIPI_BUILD="$VIPI_BUILD" \
-	VIPI_PIN_STRESS_S=$SECS STRESS_DIR="$tmp" sh "$(realpath "$0")" &
+	VIPI_SRC="$VIPI_SRC" VIPI_PIN_STRESS_S=$SECS STRESS_DIR="$tmp" sh "$(realpath "$0")" &
 lab=$!
 last=0 still=0 t0=$(date +%s)
 while kill -0 $lab 2>/dev/null; do

@@ -14,16 +14,6 @@ echo 8 >/proc/sys/kernel/printk
 sysctl -q kernel.softlockup_all_cpu_backtrace=1
 mount -t tmpfs none "$priv" || fail "tmpfs"
 
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -le $(($3 * 5)) ] || return 1
-		sleep 0.2
-	done
-}
-
 # follow LOG: LOG.t gets each new line of LOG with this machine's wall
 # clock in front, to find the guest's status lines inside a watch's window.
 # Its process is $fpid: one polling follower at a time, each stopped when
