@@ -6,11 +6,12 @@
 # "Seccomp: 2" (filter mode) in /proc/PID/task/*/status; and the hidden
 # --sandbox-probe (vCPU 0 calls socket() before its first KVM_RUN) kills
 # vipi with SIGSYS (status 159 in sh) after exactly one line naming the
-# call and the thread.
+# call and the thread. --verbose: the main thread reads each stopped
+# vCPU's state at the end (vmm/kvm/vcpu_dump.c), sandboxed too.
 . "$(dirname "$0")/lib.sh"
 cat >"$tmp/inner.sh" <<'INNER'
 vipi=$1 dir=$2
-"$vipi" run --lab never --cpus 2 -- sh -c 'insmod /lib/vipi/vipi.ko && sleep 10' \
+"$vipi" run --lab never --cpus 2 --verbose -- sh -c 'insmod /lib/vipi/vipi.ko && sleep 10' \
 	>"$dir/run.out" 2>"$dir/run.err" &
 pid=$!
 # The poller starts when the guest binds the device, a few seconds in.
@@ -32,6 +33,11 @@ echo "$out"
 val() { echo "$out" | sed -n "s/^$1=//p"; }
 
 expect_eq "status of the sandboxed run" "$(val run_status)" 0
+for v in 0 1; do
+	grep -q "^vipi: vCPU $v at the end: " "$tmp/run.err" ||
+		fail "no state of vCPU $v at the end: $(tail -3 "$tmp/run.err")"
+done
+echo "ok: $(grep -c ' at the end: ' "$tmp/run.err") vCPU states read at the end, sandboxed"
 tasks=$(val task)
 for name in vipi vcpu0 vcpu1 vipi-poller; do
 	echo "$tasks" | grep -qx "$name:2" || fail "thread $name not in seccomp filter mode: $tasks"

@@ -186,7 +186,9 @@ wait $qpid
 kill $fpid
 
 # 3. vipi run, the device and takeover on; a 1 s spin window keeps the poller awake.
-"$VIPI" run --cpus 2 --timeout 300 --initrd "$VIPI_BUILD/tests/modules/test.cpio.gz" \
+# --verbose: at its end, each vCPU's state goes to vipi.err (the run once stopped
+# delivering to vCPU 1; docs/watch.md).
+"$VIPI" run --cpus 2 --timeout 300 --verbose --initrd "$VIPI_BUILD/tests/modules/test.cpio.gz" \
 	--vipi-spin-us 1000000 -- sh -c "insmod /lib/vipi/vipi.ko || exit 90
 insmod /lib/vipi/vipi_pace.ko rate=$rate || exit 91
 echo pace: started takeover=\$(cat /sys/kernel/vipi/takeover)

@@ -11,6 +11,7 @@
 #include "devices/devices.h"
 #include "kvm/io.h"
 #include "kvm/stats.h"
+#include "kvm/vcpu.h"
 #include "kvm/vm.h"
 #include "util/log.h"
 
@@ -94,6 +95,9 @@ int run_outcome(struct run *r)
 
 	if (reason)
 		pr_err("%s", reason);
+	/* Where a guest that stopped answering was: for a watchdog's end, and on request. */
+	if (r->cfg.verbose || vm_end_get(r->vm, NULL, NULL) == VM_END_TIMEOUT)
+		vcpu_dump_all(r->vm);
 	ret = run_report(r, status, reason);
 	return ret ? ret : status;
 }

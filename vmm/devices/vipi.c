@@ -371,15 +371,22 @@ void vipi_dev_report(struct vipi_dev *dev, const char *when)
 {
 	struct vipi_counters c;
 	uint64_t cpu = vipi_dev_poller_cpu_ns(dev);
+	unsigned int pending;
+	bool asleep;
 
 	vipi_dev_get_counters(dev, &c);
+	g_mutex_lock(&dev->lock);
+	pending = vipi_poller_pending(dev);
+	asleep = dev->mbox && shared_read(&dev->mbox->hdr.poller_state) == VIPI_POLLER_SLEEPING;
+	g_mutex_unlock(&dev->lock);
 	pr_info("vipi-dev %s: poller_cpu_ms=%.3f taken=%llu injected=%llu coalesced=%llu "
 		"inject_errors=%llu sleeps=%llu wakeups=%llu userspace_doorbells=%llu "
-		"invalid=%llu",
+		"invalid=%llu pending_slots=%u%s",
 		when, cpu / 1e6, (unsigned long long)c.words_taken,
 		(unsigned long long)c.injections, (unsigned long long)c.inject_coalesced,
 		(unsigned long long)c.inject_errors, (unsigned long long)c.sleeps,
 		(unsigned long long)c.wakeups, (unsigned long long)c.userspace_doorbells,
 		(unsigned long long)(c.invalid_class + c.invalid_slot + c.invalid_mbox +
-				     c.invalid_reg));
+				     c.invalid_reg),
+		pending, asleep ? " poller=sleeping" : "");
 }

@@ -102,6 +102,19 @@ unsigned int vipi_poller_scan(struct vipi_dev *dev)
 	return taken;
 }
 
+/*
+ * Slots whose pending word is non-zero, without taking them: at exit, a
+ * request the guest posted and nobody delivered shows here.
+ */
+unsigned int vipi_poller_pending(struct vipi_dev *dev)
+{
+	unsigned int n = 0;
+
+	for (uint32_t s = 0; dev->mbox && s < dev->nr_slots; s++)
+		n += shared_read(&dev->mbox->slot[s].pending) != 0;
+	return n;
+}
+
 static void vipi_set_state(struct vipi_dev *dev, uint32_t state)
 {
 	shared_store(&dev->mbox->hdr.poller_state, state);

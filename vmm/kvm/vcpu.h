@@ -23,5 +23,7 @@ int vcpu_start_all(struct vm *vm);
 void vcpu_run_all(struct vm *vm);
 /* Makes every started vCPU leave KVM_RUN and its loop, and joins it. */
 void vcpu_stop_all(struct vm *vm);
+/* After vcpu_stop_all(): one line per vCPU, its run state, RIP and LAPIC (vcpu_dump.c). */
+void vcpu_dump_all(struct vm *vm);
 
 #endif

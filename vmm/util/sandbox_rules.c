@@ -76,6 +76,9 @@ const struct sandbox_rule sandbox_rules[] = {
 	      "the vipi doorbell's ioeventfd moves when the guest enables the device or moves "
 	      "BAR0 (vCPU); devices_exit() removes it (main)"),
 	IOCTL(KVM_SIGNAL_MSI, PV, "the poller's kick injection"),
+	IOCTL(KVM_GET_MP_STATE, M, "vcpu_dump_all(): the stopped vCPUs' state at a run's end"),
+	IOCTL(KVM_GET_REGS, M, "vcpu_dump_all(): the stopped vCPUs' state at a run's end"),
+	IOCTL(KVM_GET_LAPIC, M, "vcpu_dump_all(): the stopped vCPUs' state at a run's end"),
 	IOCTL(TCGETS, M, "isatty() and tcgetattr(): the interactive console (run_console.c)"),
 	IOCTL(TCSETS, M, "tcsetattr(TCSANOW): the console's raw mode on, and back off at the end"),
 
