@@ -56,6 +56,7 @@ int vipi_poller_start(struct vipi_dev *dev);
 void vipi_poller_stop(struct vipi_dev *dev);
 /* Takes and injects every pending word once; returns how many were non-zero. */
 unsigned int vipi_poller_scan(struct vipi_dev *dev);
+/* How many slots hold a non-zero word, taking none (the report at exit). */
 unsigned int vipi_poller_pending(struct vipi_dev *dev);
 /* CPU time of the running poller thread, 0 when none. Called locked. */
 uint64_t vipi_poller_cpu_now(struct vipi_dev *dev);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * One line per stopped vCPU: where a guest that stopped making progress
- * was. A vCPU halted with interrupts enabled and a vector waiting in its
- * LAPIC's IRR above its priority was not woken by KVM; one halted with an
- * empty IRR was never sent the interrupt it waits for (a lost kick); one
+ * was. For a guest stuck for seconds (one look at the end also catches a
+ * vector that just arrived): a vCPU halted with interrupts enabled and a
+ * vector in its LAPIC's IRR above its priority was not woken by KVM; one
+ * halted with an empty IRR was never sent the interrupt it waits for; one
  * halted with interrupts off, or with a vector in service, stopped itself.
  * Read after vcpu_stop_all(): no vCPU is in KVM_RUN, which holds the
  * vCPU's mutex and would make these ioctls wait.
