@@ -140,4 +140,21 @@ void stats_snapshot_free(void *p);
 
 const char *kvm_exit_name(unsigned int reason);
 
+/* The LAPIC page of KVM_GET_LAPIC/KVM_SET_LAPIC: registers at their MMIO offsets. */
+#define APIC_TPR	 0x80
+#define APIC_PPR	 0xa0
+#define APIC_ISR	 0x100 /* 8 words, 0x10 apart */
+#define APIC_IRR	 0x200 /* 8 words, 0x10 apart */
+#define APIC_LVT0	 0x350
+#define APIC_LVT1	 0x360
+#define APIC_MODE_MASK	 0x700
+#define APIC_MODE_NMI	 0x400
+#define APIC_MODE_EXTINT 0x700
+#define APIC_LVT_MASKED	 (1u << 16)
+
+static inline uint32_t *lapic_reg(struct kvm_lapic_state *l, unsigned int off)
+{
+	return (uint32_t *)(l->regs + off);
+}
+
 #endif

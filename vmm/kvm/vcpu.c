@@ -25,13 +25,6 @@
 
 #define VCPU_KICK_SIGNAL SIGUSR1
 
-#define APIC_LVT0	 0x350
-#define APIC_LVT1	 0x360
-#define APIC_MODE_MASK	 0x700
-#define APIC_MODE_NMI	 0x400
-#define APIC_MODE_EXTINT 0x700
-#define APIC_LVT_MASKED	 (1u << 16)
-
 static int vcpu_set_cpuid(struct vcpu *v, const struct kvm_cpuid2 *supported)
 {
 	const struct vipi_config *cfg = v->vm->cfg;
@@ -52,11 +45,6 @@ static int vcpu_set_cpuid(struct vcpu *v, const struct kvm_cpuid2 *supported)
 	}
 	c->nent = n;
 	return vcpu_ioctl(v, KVM_SET_CPUID2, c);
-}
-
-static uint32_t *lapic_reg(struct kvm_lapic_state *l, unsigned int off)
-{
-	return (uint32_t *)(l->regs + off);
 }
 
 /* Virtual wire mode: LINT0 takes the PIC's ExtINT, LINT1 the NMI. */

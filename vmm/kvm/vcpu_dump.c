@@ -9,18 +9,11 @@
  * Read after vcpu_stop_all(): no vCPU is in KVM_RUN, which holds the
  * vCPU's mutex and would make these ioctls wait.
  */
-#include <string.h>
-
 #include "kvm/kvm.h"
 #include "kvm/vcpu.h"
 #include "util/log.h"
 
 #define X86_EFLAGS_IF 0x200
-
-#define APIC_TPR 0x80
-#define APIC_PPR 0xa0
-#define APIC_ISR 0x100
-#define APIC_IRR 0x200
 
 static const char *vcpu_mp_name(uint32_t s)
 {
@@ -36,24 +29,15 @@ static const char *vcpu_mp_name(uint32_t s)
 }
 
 /* The highest vector set in a 256-bit LAPIC register array (IRR, ISR), or -1. */
-static int lapic_highest(const struct kvm_lapic_state *l, unsigned int base)
+static int lapic_highest(struct kvm_lapic_state *l, unsigned int base)
 {
 	for (int i = 7; i >= 0; i--) {
-		uint32_t w;
+		uint32_t w = *lapic_reg(l, base + 0x10 * i);
 
-		memcpy(&w, l->regs + base + 0x10 * i, sizeof(w));
 		if (w)
 			return i * 32 + 31 - __builtin_clz(w);
 	}
 	return -1;
-}
-
-static uint32_t lapic_read(const struct kvm_lapic_state *l, unsigned int off)
-{
-	uint32_t v;
-
-	memcpy(&v, l->regs + off, sizeof(v));
-	return v;
 }
 
 static int vcpu_dump(struct vcpu *v)
@@ -72,8 +56,8 @@ static int vcpu_dump(struct vcpu *v)
 		return r;
 	pr_info("vCPU %u at the end: %s rip=%#llx if=%d tpr=%#x ppr=%#x irr-top=%d isr-top=%d",
 		v->index, vcpu_mp_name(mp.mp_state), (unsigned long long)regs.rip,
-		!!(regs.rflags & X86_EFLAGS_IF), lapic_read(&lapic, APIC_TPR),
-		lapic_read(&lapic, APIC_PPR), lapic_highest(&lapic, APIC_IRR),
+		!!(regs.rflags & X86_EFLAGS_IF), *lapic_reg(&lapic, APIC_TPR),
+		*lapic_reg(&lapic, APIC_PPR), lapic_highest(&lapic, APIC_IRR),
 		lapic_highest(&lapic, APIC_ISR));
 	return 0;
 }
