@@ -199,12 +199,25 @@ follow "$out/vipi.log"
 wait_for "$out/vipi.log.t" "pace: sent=" 120 || fail "vipi: no stream: $(tail -3 "$out/vipi.err")"
 grep -q "takeover=1" "$out/vipi.log" || fail "vipi: takeover is not on: $(grep started "$out/vipi.log")"
 watch5 vipi --pid $vpid
-# Where vipi's threads are (one run's vCPU 1 made no exit in the whole window):
-# kept with the test's files, for a look.
-for t in /proc/$vpid/task/*; do
-	echo "$(cat $t/comm) $(cut -d' ' -f3 $t/stat) wchan=$(cat $t/wchan)"
-	cat $t/stack
-done >"$out/vipi.tasks" 2>&1
+# Where vipi's threads are (one run's vCPU 1 made no exit in the whole window),
+# twice, 2 s apart, kept with the test's files: each thread's state, CPU and
+# schedstat (ns run, ns waited runnable, slices), and this machine's
+# interrupts per CPU. A thread runnable in both looks with the same run time
+# was woken and not scheduled: this machine, not KVM's guest, lost it.
+tasks() {
+	for t in /proc/$vpid/task/*; do
+		echo "$(cat $t/comm) $(cut -d' ' -f3,39 $t/stat) wchan=$(cat $t/wchan)" \
+			"schedstat=$(cat $t/schedstat)"
+		cat $t/stack
+	done
+	grep -E '^ *(LOC|RES|CAL):' /proc/interrupts
+}
+{
+	tasks
+	sleep 2
+	echo "2 s later:"
+	tasks
+} >"$out/vipi.tasks" 2>&1
 kill $vpid
 wait $vpid
 kill $fpid

@@ -145,12 +145,15 @@ const char *kvm_exit_name(unsigned int reason);
 #define APIC_PPR	 0xa0
 #define APIC_ISR	 0x100 /* 8 words, 0x10 apart */
 #define APIC_IRR	 0x200 /* 8 words, 0x10 apart */
+#define APIC_LVTT	 0x320
 #define APIC_LVT0	 0x350
 #define APIC_LVT1	 0x360
 #define APIC_MODE_MASK	 0x700
 #define APIC_MODE_NMI	 0x400
 #define APIC_MODE_EXTINT 0x700
 #define APIC_LVT_MASKED	 (1u << 16)
+#define APIC_TMICT	 0x380
+#define APIC_TMCCT	 0x390
 
 static inline uint32_t *lapic_reg(struct kvm_lapic_state *l, unsigned int off)
 {

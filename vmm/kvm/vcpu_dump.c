@@ -6,14 +6,24 @@
  * vector in its LAPIC's IRR above its priority was not woken by KVM; one
  * halted with an empty IRR was never sent the interrupt it waits for; one
  * halted with interrupts off, or with a vector in service, stopped itself.
+ * Its LAPIC timer tells the rest: a halted vCPU whose deadline passed
+ * seconds ago was not woken even by its own timer; one with no timer armed
+ * waits for an interrupt from elsewhere only.
  * Read after vcpu_stop_all(): no vCPU is in KVM_RUN, which holds the
  * vCPU's mutex and would make these ioctls wait.
  */
+#include <stdio.h>
+
 #include "kvm/kvm.h"
 #include "kvm/vcpu.h"
 #include "util/log.h"
 
-#define X86_EFLAGS_IF 0x200
+#define X86_EFLAGS_IF	      0x200
+#define MSR_IA32_TSC	      0x10
+#define MSR_IA32_TSC_DEADLINE 0x6e0
+/* LVTT bits 18:17, the timer's mode. */
+#define APIC_LVTT_MODE(v)  (((v) >> 17) & 3)
+#define APIC_LVTT_DEADLINE 2
 
 static const char *vcpu_mp_name(uint32_t s)
 {
@@ -40,11 +50,59 @@ static int lapic_highest(struct kvm_lapic_state *l, unsigned int base)
 	return -1;
 }
 
+/*
+ * The TSC-deadline timer as "+N us" until it fires, "-N us" overdue, or
+ * "none" (a deadline of 0 is disarmed). The guest's TSC is read with the
+ * deadline, so the difference is the guest's own.
+ */
+static int vcpu_dump_deadline(struct vcpu *v, char *buf, size_t len)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[2];
+	} m = { .hdr.nmsrs = 2,
+		.e = { { .index = MSR_IA32_TSC_DEADLINE }, { .index = MSR_IA32_TSC } } };
+	int khz, r;
+
+	r = vcpu_ioctl(v, KVM_GET_MSRS, &m);
+	if (r < 0)
+		return r;
+	khz = __vcpu_ioctl(v, KVM_GET_TSC_KHZ, NULL);
+	if (r != 2 || khz <= 0) {
+		snprintf(buf, len, "unknown");
+		return 0;
+	}
+	if (!m.e[0].data) {
+		snprintf(buf, len, "none");
+		return 0;
+	}
+	/* In double: a far deadline times 1000 would overflow 64 bits. */
+	snprintf(buf, len, "%+.0fus", (double)(int64_t)(m.e[0].data - m.e[1].data) * 1000.0 / khz);
+	return 0;
+}
+
+/* The LAPIC timer: masked, the TSC deadline, or a one-shot/periodic count left. */
+static int vcpu_dump_timer(struct vcpu *v, struct kvm_lapic_state *l, char *buf, size_t len)
+{
+	uint32_t lvtt = *lapic_reg(l, APIC_LVTT);
+
+	if (lvtt & APIC_LVT_MASKED)
+		snprintf(buf, len, "masked");
+	else if (APIC_LVTT_MODE(lvtt) == APIC_LVTT_DEADLINE)
+		return vcpu_dump_deadline(v, buf, len);
+	else if (!*lapic_reg(l, APIC_TMICT))
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, "count:%u", *lapic_reg(l, APIC_TMCCT));
+	return 0;
+}
+
 static int vcpu_dump(struct vcpu *v)
 {
 	struct kvm_mp_state mp;
 	struct kvm_regs regs;
 	struct kvm_lapic_state lapic;
+	char timer[32];
 	int r;
 
 	r = vcpu_ioctl(v, KVM_GET_MP_STATE, &mp);
@@ -52,13 +110,16 @@ static int vcpu_dump(struct vcpu *v)
 		r = vcpu_ioctl(v, KVM_GET_REGS, &regs);
 	if (!r)
 		r = vcpu_ioctl(v, KVM_GET_LAPIC, &lapic);
+	if (!r)
+		r = vcpu_dump_timer(v, &lapic, timer, sizeof(timer));
 	if (r)
 		return r;
-	pr_info("vCPU %u at the end: %s rip=%#llx if=%d tpr=%#x ppr=%#x irr-top=%d isr-top=%d",
+	pr_info("vCPU %u at the end: %s rip=%#llx if=%d tpr=%#x ppr=%#x irr-top=%d isr-top=%d "
+		"timer=%s",
 		v->index, vcpu_mp_name(mp.mp_state), (unsigned long long)regs.rip,
 		!!(regs.rflags & X86_EFLAGS_IF), *lapic_reg(&lapic, APIC_TPR),
 		*lapic_reg(&lapic, APIC_PPR), lapic_highest(&lapic, APIC_IRR),
-		lapic_highest(&lapic, APIC_ISR));
+		lapic_highest(&lapic, APIC_ISR), timer);
 	return 0;
 }
 

@@ -79,6 +79,8 @@ const struct sandbox_rule sandbox_rules[] = {
 	IOCTL(KVM_GET_MP_STATE, M, "vcpu_dump_all(): the stopped vCPUs' state at a run's end"),
 	IOCTL(KVM_GET_REGS, M, "vcpu_dump_all(): the stopped vCPUs' state at a run's end"),
 	IOCTL(KVM_GET_LAPIC, M, "vcpu_dump_all(): the stopped vCPUs' state at a run's end"),
+	IOCTL(KVM_GET_MSRS, M, "vcpu_dump_all(): the stopped vCPUs' TSC deadline and TSC"),
+	IOCTL(KVM_GET_TSC_KHZ, M, "vcpu_dump_all(): the guest TSC's rate, for the deadline in us"),
 	IOCTL(TCGETS, M, "isatty() and tcgetattr(): the interactive console (run_console.c)"),
 	IOCTL(TCSETS, M, "tcsetattr(TCSANOW): the console's raw mode on, and back off at the end"),
 
