@@ -6,9 +6,10 @@
  * vector in its LAPIC's IRR above its priority was not woken by KVM; one
  * halted with an empty IRR was never sent the interrupt it waits for; one
  * halted with interrupts off, or with a vector in service, stopped itself.
- * Its LAPIC timer tells the rest: a halted vCPU whose deadline passed
- * seconds ago was not woken even by its own timer; one with no timer armed
- * waits for an interrupt from elsewhere only.
+ * Its LAPIC timer tells the rest. KVM moves a deadline its timer reached
+ * into the IRR as the vCPU leaves KVM_RUN (it then reads as none), so an
+ * overdue deadline is a host timer that never ran; a halted vCPU with no
+ * deadline and an empty IRR had nothing left that could wake it.
  * Read after vcpu_stop_all(): no vCPU is in KVM_RUN, which holds the
  * vCPU's mutex and would make these ioctls wait.
  */
