@@ -200,11 +200,13 @@ wait_for "$out/vipi.log.t" "pace: sent=" 120 || fail "vipi: no stream: $(tail -3
 grep -q "takeover=1" "$out/vipi.log" || fail "vipi: takeover is not on: $(grep started "$out/vipi.log")"
 watch5 vipi --pid $vpid
 # Where vipi's threads are (one run's vCPU 1 made no exit in the whole window),
-# twice, 2 s apart, kept with the test's files: each thread's state, CPU and
-# schedstat (ns run, ns waited runnable, slices), and this machine's
-# interrupts per CPU. A thread runnable in both looks with the same run time
-# was woken and not scheduled: this machine, not KVM's guest, lost it.
+# twice, 2 s apart (each look takes seconds more here: its uptime says), kept
+# with the test's files: each thread's state, CPU and schedstat (ns run, ns
+# waited runnable, slices), and this machine's interrupts per CPU. A thread
+# runnable in both looks with the same run time was woken and not scheduled:
+# this machine, not KVM's guest, lost it.
 tasks() {
+	echo "uptime=$(cut -d' ' -f1 /proc/uptime)"
 	for t in /proc/$vpid/task/*; do
 		echo "$(cat $t/comm) $(cut -d' ' -f3,39 $t/stat) wchan=$(cat $t/wchan)" \
 			"schedstat=$(cat $t/schedstat)"
@@ -215,7 +217,6 @@ tasks() {
 {
 	tasks
 	sleep 2
-	echo "2 s later:"
 	tasks
 } >"$out/vipi.tasks" 2>&1
 kill $vpid

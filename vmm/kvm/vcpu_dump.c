@@ -52,7 +52,7 @@ static int lapic_highest(struct kvm_lapic_state *l, unsigned int base)
 }
 
 /*
- * The TSC-deadline timer as "+N us" until it fires, "-N us" overdue, or
+ * The TSC-deadline timer as "+Nus" until it fires, "-Nus" overdue, or
  * "none" (a deadline of 0 is disarmed). The guest's TSC is read with the
  * deadline, so the difference is the guest's own.
  */
