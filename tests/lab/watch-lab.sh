@@ -186,17 +186,18 @@ wait $qpid
 kill $fpid
 
 # 3. vipi run, the device and takeover on; a 1 s spin window keeps the poller awake.
-# --verbose: at its end, each vCPU's state goes to vipi.err (the run once stopped
-# delivering to vCPU 1; docs/watch.md).
+# --verbose: its guest's console and, at its end, each vCPU's state go to
+# vipi-run.err (the run once stopped delivering to vCPU 1; docs/watch.md). Not
+# vipi.err: that is the watch's own (watch5), whose start truncated it.
 "$VIPI" run --cpus 2 --timeout 300 --verbose --initrd "$VIPI_BUILD/tests/modules/test.cpio.gz" \
 	--vipi-spin-us 1000000 -- sh -c "insmod /lib/vipi/vipi.ko || exit 90
 insmod /lib/vipi/vipi_pace.ko rate=$rate || exit 91
 echo pace: started takeover=\$(cat /sys/kernel/vipi/takeover)
 while sleep 1; do echo pace: \$(cat /sys/module/vipi_pace/parameters/status); done" \
-	>"$out/vipi.log" 2>"$out/vipi.err" &
+	>"$out/vipi.log" 2>"$out/vipi-run.err" &
 vpid=$!
 follow "$out/vipi.log"
-wait_for "$out/vipi.log.t" "pace: sent=" 120 || fail "vipi: no stream: $(tail -3 "$out/vipi.err")"
+wait_for "$out/vipi.log.t" "pace: sent=" 120 || fail "vipi: no stream: $(tail -3 "$out/vipi-run.err")"
 grep -q "takeover=1" "$out/vipi.log" || fail "vipi: takeover is not on: $(grep started "$out/vipi.log")"
 watch5 vipi --pid $vpid
 # Where vipi's threads are (one run's vCPU 1 made no exit in the whole window),
