@@ -188,9 +188,13 @@ kill $fpid
 # 3. vipi run, the device and takeover on; a 1 s spin window keeps the poller awake.
 # --verbose: its guest's console and, at its end, each vCPU's state go to
 # vipi-run.err (the run once stopped delivering to vCPU 1; docs/watch.md). Not
-# vipi.err: that is the watch's own (watch5), whose start truncated it.
+# vipi.err: that is the watch's own (watch5), whose start truncated it. The
+# "syms:" lines (this boot's addresses of the idle loop's halts and of the PV
+# spinlock's wait, kvm_wait) tell where a halted vCPU's RIP is.
 "$VIPI" run --cpus 2 --timeout 300 --verbose --initrd "$VIPI_BUILD/tests/modules/test.cpio.gz" \
 	--vipi-spin-us 1000000 -- sh -c "insmod /lib/vipi/vipi.ko || exit 90
+awk '\$3 == \"kvm_wait\" { print \"syms:\", \$3, \$1 }
+\$3 == \"default_idle\" { n = 12 } n-- > 0 { print \"syms:\", \$3, \$1 }' /proc/kallsyms
 insmod /lib/vipi/vipi_pace.ko rate=$rate || exit 91
 echo pace: started takeover=\$(cat /sys/kernel/vipi/takeover)
 while sleep 1; do echo pace: \$(cat /sys/module/vipi_pace/parameters/status); done" \
