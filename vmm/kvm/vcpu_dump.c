@@ -7,9 +7,10 @@
  * halted with an empty IRR was never sent the interrupt it waits for; one
  * halted with interrupts off, or with a vector in service, stopped itself.
  * Its LAPIC timer tells the rest. KVM moves a deadline its timer reached
- * into the IRR as the vCPU leaves KVM_RUN (it then reads as none), so an
- * overdue deadline is a host timer that never ran; a halted vCPU with no
- * deadline and an empty IRR had nothing left that could wake it.
+ * into the IRR as the vCPU leaves KVM_RUN (it then reads as none), so a
+ * halted vCPU's deadline overdue by seconds is a host timer that never ran;
+ * a halted vCPU with no deadline and an empty IRR had nothing left that
+ * could wake it.
  * Read after vcpu_stop_all(): no vCPU is in KVM_RUN, which holds the
  * vCPU's mutex and would make these ioctls wait.
  */
