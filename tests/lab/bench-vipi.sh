@@ -8,14 +8,23 @@
 # the adaptive doorbell nearly exitless on the sender (<= 0.01 exits per
 # kick) with its merges counted;
 # the poller's CPU per second, the break-even, and the round trip's split.
+# 5000 kicks per row: a flood that follows an idle or paced spell starts
+# with the poller's window shrunk to 0, and rings once per doubling of it
+# (10 us up to 200 us, docs/abi.md) until the poller keeps up, besides its
+# two marks and the lab's own exits. In 1000 kicks that fixed cost used up
+# the 10 exits the line allows (2026-12-07: 11 in this row, in a fresh
+# clone's make check; 24, 11 of them port writes, in a flood-only bench);
+# 5000 kicks spread it as a longer burst does (flood-only: 7, 8, 19).
 . "$(dirname "$0")/lib.sh"
-"$VIPI" bench --suite ipi --vmm vipi --scenarios busy,idle,flood --kicks 1000 --roundtrips 100 \
+KICKS=5000
+"$VIPI" bench --suite ipi --vmm vipi --scenarios busy,idle,flood --kicks $KICKS --roundtrips 100 \
 	--timeout 400 --json "$tmp/b.json" --csv "$tmp/b.csv" --svg "$tmp/b.svg" >"$tmp/out" ||
 	fail "vipi bench exited $?: $(cat "$tmp/out")"
 cat "$tmp/out"
-python3 - "$tmp/b.json" <<'PY' || fail "report check"
+python3 - "$tmp/b.json" $KICKS <<'PY' || fail "report check"
 import json, sys
 r = json.load(open(sys.argv[1]))
+kicks = int(sys.argv[2])
 assert r["host"]["kvm"] in ("lab", "native"), r["host"]
 assert not r["partial"], "report marked partial"
 rows = {(x["vmm"], x["method"], x["scenario"]): x for x in r["results"]}
@@ -23,7 +32,7 @@ for m in ("native", "kvm-pv", "vipi-doorbell", "vipi"):
     for s in ("busy", "idle", "flood"):
         row = rows.get(("vipi", m, s))
         assert row, "no vipi/%s/%s row" % (m, s)
-        assert row["kicks"] == 1000, row
+        assert row["kicks"] == kicks, row
         assert row["lost"] == 0, "%s/%s lost %s" % (m, s, row["lost"])
         for f in ("sender_exits_per_kick", "receiver_exits_per_kick",
                   "userspace_exits_per_kick", "roundtrip_cycles", "poller_cpu_seconds"):
@@ -50,9 +59,9 @@ for (vmm, m, s), row in rows.items():
             (m, s, side, why, st["exits"], st["trace_read_skew"])
         worst = max(worst, abs(why - st["exits"]))
 nat = rows[("vipi", "native", "busy")]["sender_stats"]
-assert nat["trace_icr_writes"] >= 1000, nat["trace_icr_writes"]
+assert nat["trace_icr_writes"] >= kicks, nat["trace_icr_writes"]
 print("ok: exits by reason sum to each phase's exits within its read skew + 2 (off by at most %d); "
-      "native/busy ICR writes %d for 1000 kicks" % (worst, nat["trace_icr_writes"]))
+      "native/busy ICR writes %d for %d kicks" % (worst, nat["trace_icr_writes"], kicks))
 # Issue #13: deliveries and the cost side in every row. In the paced
 # scenarios each kick waits for an interrupt before the next and the module
 # counts it once: delivered (an interrupt of its own), coalesced (merged in
