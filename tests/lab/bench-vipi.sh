@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# The vipi rows of `vipi bench` for a small kick count, one guest for every
+# The vipi rows of `vipi bench` for 5000 kicks each, one guest for every
 # method and scenario: all rows present, no kick or round trip lost, exits
 # by reason that add up to the exits, and the CSV and SVG written. Issue
 # #13: in the paced scenarios (busy, idle) every kick is counted once, as
