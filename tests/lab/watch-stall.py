@@ -63,9 +63,8 @@ def thread(cpu, tasks):
     return f"; its thread ran {(r1 - r0) // 1000} us between the looks"
 
 
-def reading(f, tasks):
-    """What a stalled vCPU's end-of-run fields say."""
-    where = name(int(f.get("rip", "0"), 16))
+def reading(f, where, tasks):
+    """What a stalled vCPU's end-of-run fields say; WHERE names its RIP."""
     irr, ppr = int(f.get("irr-top", "-1")), int(f.get("ppr", "0"), 16)
     t = re.fullmatch(r"-(\d+)us", f.get("timer", ""))
     more = thread(f["id"], tasks)
@@ -96,9 +95,10 @@ tasks, still, found = looks(), stalled(), False
 for m in re.finditer(r"vCPU (\d+) at the end: (\S+) (.*)", err):
     f = dict(x.split("=", 1) for x in m.group(3).split() if "=" in x)
     f["id"], f["state"], found = m.group(1), m.group(2), True
-    r = reading(f, tasks) if still and f["id"] in still else ""
+    where = name(int(f.get("rip", "0"), 16))
+    r = reading(f, where, tasks) if still and f["id"] in still else ""
     print(
-        f"stall: vCPU {f['id']} {f['state']} at {name(int(f.get('rip', '0'), 16))} "
+        f"stall: vCPU {f['id']} {f['state']} at {where} "
         f"if={f.get('if')} irr-top={f.get('irr-top')} timer={f.get('timer')}"
         + (f": {r}" if r else "")
     )
@@ -112,4 +112,4 @@ if dev:
     if pend and int(pend.group(1)) and "poller=sleeping" in dev.group(0):
         print(f"stall: {pend.group(1)} mailbox slot(s) pending, poller asleep: a doorbell lost")
 if not found:
-    print("stall: no end-of-run vCPU lines in vipi-run.err (the run did not end by itself)")
+    print("stall: no end-of-run vCPU lines in vipi-run.err (the run was stopped before its end)")
