@@ -43,8 +43,21 @@ lab_leftovers() {
 	ls -d /tmp/vipi-lab-* 2>/dev/null | wc -l
 }
 
+# lab_keep STATUS: a failed test's files ($tmp: the guests' stdout, vipi's
+# stderr with the guest console and the vCPUs' state, --stats JSON) stay in
+# $VIPI_BUILD/lab-last/NAME, the last failure of each test, for a look
+# after make check. A pass leaves nothing.
+lab_keep() {
+	[ "$1" -ne 0 ] || return 0
+	keep=$VIPI_BUILD/lab-last/$(basename "$0" .sh)
+	rm -rf "$keep" && mkdir -p "$keep" && cp -a "$tmp"/. "$keep"/ &&
+		echo "kept for a look: $keep" >&2
+}
+
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rc=$?; lab_keep $rc; rm -rf "$tmp"' EXIT
+# meson's timeout ends a test by SIGTERM: leave through the EXIT trap too.
+trap 'exit 143' TERM INT
 
 # wait_for FILE PATTERN SECONDS: 0 once FILE holds PATTERN, 1 after SECONDS.
 wait_for() {

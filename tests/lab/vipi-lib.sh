@@ -9,10 +9,16 @@ VIPI_INITRD=$VIPI_BUILD/tests/modules/test.cpio.gz
 # guest booted from $VIPI_INITRD; its stdout goes to $tmp/NAME.out, vipi's
 # stderr to $tmp/NAME.err, both are shown, and the guest's exit status is
 # returned.
+# --verbose puts the guest kernel's console (quiet: warnings only), the
+# userspace exits by port and each vCPU's state at the end in NAME.err; it
+# changes nothing in the guest. The guest's --timeout (VIPI_GUEST_TIMEOUT,
+# 200 s; the lab machine's boot comes on top) ends a hung guest before
+# meson's timeout does, so a hang fails with vipi's own account of it.
 vipi_guest() {
 	name=$1 cpus=$2 script=$3
 	shift 3
-	"$VIPI" run --cpus "$cpus" --timeout 500 --initrd "$VIPI_INITRD" "$@" -- sh -c "$script" \
+	"$VIPI" run --cpus "$cpus" --timeout "${VIPI_GUEST_TIMEOUT:-200}" --verbose \
+		--initrd "$VIPI_INITRD" "$@" -- sh -c "$script" \
 		>"$tmp/$name.out" 2>"$tmp/$name.err"
 	rc=$?
 	sed "s/^/[$name] /" "$tmp/$name.out"

@@ -54,8 +54,15 @@ snapshot() {
 	awk '{ printf "uptime %.0f\n", $1 * 1e9 }' /proc/uptime
 }
 
+# drain: returns once our stdout has left the guest: the guest's 8250 driver
+# sends ttyS1's bytes after echo returns, a port exit on the housekeeping
+# vCPU per byte, which a window opened meanwhile would count. busybox stty
+# applies a setting with TCSETSW, which waits for the drain (docs/measuring.md).
+drain() { stty -F /dev/ttyS1 raw -echo 2>/dev/null; }
+
 # window CONFIG KIND LABEL DRY
 window() {
+	drain
 	before=$(snapshot)
 	if ! insmod /lib/vipi/vipi_nohz.ko seconds="$secs" rate="$rate" label="$3" dry="$4"; then
 		echo "SKIP $1 vipi_nohz.ko failed ($2 window)"

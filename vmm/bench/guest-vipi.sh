@@ -27,6 +27,13 @@ mode_of() {
 	esac
 }
 
+# drain: returns once our stdout has left the guest. The guest's 8250 driver
+# sends ttyS1's bytes after echo returns, one port exit to the VMM per byte
+# (about 550 for a RESULT line), and a window opened before they are sent
+# counts them on the sender, vCPU 0. busybox stty applies a setting with
+# TCSETSW, which waits for the output to drain (docs/measuring.md).
+drain() { stty -F /dev/ttyS1 raw -echo 2>/dev/null; }
+
 label=100
 for m in $methods; do
 	for s in $scenarios; do
@@ -37,6 +44,7 @@ for m in $methods; do
 		# Round trips come after the mark LABEL+1: not in the counts
 		# (the module marks LABEL+2 and LABEL+3 around them). Paced:
 		# each kick waits for its own interrupt (flood never does).
+		drain
 		if echo "$kicks 0 1 $(mode_of "$m") $label $s $roundtrips paced" >/sys/kernel/vipi/stream; then
 			echo "RESULT $m $s $(cat /sys/kernel/vipi/stream)"
 		else
