@@ -12,12 +12,14 @@ VIPI_INITRD=$VIPI_BUILD/tests/modules/test.cpio.gz
 # --verbose puts the guest kernel's console (quiet: warnings only), the
 # userspace exits by port and each vCPU's state at the end in NAME.err; it
 # changes nothing in the guest. The guest's --timeout (VIPI_GUEST_TIMEOUT,
-# 200 s; the lab machine's boot comes on top) ends a hung guest before
-# meson's timeout does, so a hang fails with vipi's own account of it.
+# 150 s after the lab machine's boot) ends a hung guest before meson's
+# timeout (300 s and more) does, so a hang fails with vipi's own account of
+# it; a lab machine that stalled itself is stopped 120 s after that, with a
+# look at its CPUs (docs/lab.md, "A lab machine that stalls").
 vipi_guest() {
 	name=$1 cpus=$2 script=$3
 	shift 3
-	"$VIPI" run --cpus "$cpus" --timeout "${VIPI_GUEST_TIMEOUT:-200}" --verbose \
+	"$VIPI" run --cpus "$cpus" --timeout "${VIPI_GUEST_TIMEOUT:-150}" --verbose \
 		--initrd "$VIPI_INITRD" "$@" -- sh -c "$script" \
 		>"$tmp/$name.out" 2>"$tmp/$name.err"
 	rc=$?

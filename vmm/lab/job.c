@@ -52,6 +52,7 @@ int lab_job_create(struct lab_job *job, char *const argv[])
 	int r;
 
 	job->out_fd = job->err_fd = -1;
+	job->look = NULL;
 	/* /tmp, not $TMPDIR: the path goes on a kernel command line, unquoted. */
 	job->dir = g_strdup("/tmp/vipi-lab-XXXXXX");
 	if (!g_mkdtemp(job->dir)) {
@@ -166,6 +167,7 @@ void lab_job_destroy(struct lab_job *job)
 	if (job->err_fd >= 0)
 		close(job->err_fd);
 	job->out_fd = job->err_fd = -1;
+	g_clear_pointer(&job->look, g_free);
 	if (!job->dir)
 		return;
 	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {

@@ -21,6 +21,7 @@
 struct lab_job {
 	char *dir;
 	int out_fd, err_fd; /* our read ends of stdout and stderr */
+	char *look;	    /* its CPUs when a timeout stopped it (monitor.h), or NULL */
 };
 
 /* Returns 0 or -errno (after one error line). */

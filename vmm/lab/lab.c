@@ -18,8 +18,9 @@
 
 #include "config.h"
 #include "lab/console.h"
-#include "lab/lab.h"
 #include "lab/job.h"
+#include "lab/lab.h"
+#include "lab/monitor.h"
 #include "kvm/hostkvm.h"
 #include "util/log.h"
 
@@ -255,6 +256,9 @@ static enum lab_end lab_boot(const struct lab_config *cfg, struct lab_job *job,
 	if (pid < 0)
 		return LAB_END_NOSPAWN;
 	end = lab_supervise(cfg, job, con, pid, deadline, wstatus);
+	/* A machine that ran out of time: where its CPUs were, before they go. */
+	if (end == LAB_END_TIMEOUT)
+		job->look = lab_monitor_look(job->dir);
 	if (end != LAB_END_EXITED) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -314,7 +318,8 @@ static void lab_report_end(const struct lab_config *cfg, struct lab_job *job, en
 		       LAB_START_S, why ? why : "no console output");
 		break;
 	case LAB_END_TIMEOUT:
-		pr_err("lab: timed out after %u s; the lab machine was stopped", cfg->timeout_s);
+		pr_err("lab: timed out after %u s; the lab machine was stopped; its CPUs then: %s",
+		       cfg->timeout_s, job->look ? job->look : "no answer from its monitor");
 		break;
 	case LAB_END_SIGNAL:
 		pr_err("lab: interrupted; the lab machine was stopped");
