@@ -29,7 +29,7 @@
 /* LAB_MAX_CPUS and the machine's own CPU 0, with room to spare. */
 #define MON_MAX_CPUS 64
 /* The read-only IDT of the cpu_entry_area (x86-64, Linux 4.15 and later). */
-#define MON_IDT "0xfffffe0000000000"
+#define MON_IDT "fffffe0000000000"
 
 static int mon_connect(const char *dir)
 {
@@ -113,13 +113,12 @@ static void mon_parse(const char *regs, struct mon_look *l)
 	for (char **c = cpus + 1; *c && l->n < MON_MAX_CPUS; c++) {
 		struct mon_cpu *m = &l->cpu[l->n];
 
+		*m = (struct mon_cpu){ .id = atoi(*c) }; /* "N\r\nRAX=..." */
 		if (!mon_hex_after(*c, "RIP=", &m->rip))
 			continue;
-		m->id = atoi(*c); /* "N\r\nRAX=..." */
-		if (!mon_hex_after(*c, "CPL=", &m->cpl))
-			m->cpl = 0;
-		if (!mon_hex_after(*c, "HLT=", &m->hlt))
-			m->hlt = 0;
+		/* Absent, they stay 0. */
+		mon_hex_after(*c, "CPL=", &m->cpl);
+		mon_hex_after(*c, "HLT=", &m->hlt);
 		l->n++;
 	}
 }
@@ -140,12 +139,12 @@ static uint64_t mon_idt0(int fd, GString *out)
 	uint64_t lo, hi;
 	char *end;
 
-	if (mon_command(fd, "x/2gx " MON_IDT, out))
+	if (mon_command(fd, "x/2gx 0x" MON_IDT, out))
 		return 0;
-	p = strstr(out->str, "fffffe0000000000:");
+	p = strstr(out->str, MON_IDT ":");
 	if (!p)
 		return 0;
-	lo = g_ascii_strtoull(p + strlen("fffffe0000000000:"), &end, 16);
+	lo = g_ascii_strtoull(p + strlen(MON_IDT ":"), &end, 16);
 	hi = g_ascii_strtoull(end, NULL, 16);
 	return (lo & 0xffff) | ((lo >> 48) << 16) | ((hi & 0xffffffff) << 32);
 }
