@@ -10,7 +10,7 @@
 #include <gio/gio.h>
 #include <stdbool.h>
 
-#include "bench/qmp.h"
+#include "util/qmp.h"
 #include "bench/suite.h"
 
 /* QEMU starts slowly in the lab: its binary and libraries come over 9p under TCG. */

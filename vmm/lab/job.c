@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "lab/job.h"
+#include "lab/monitor.h"
 #include "util/log.h"
 
 extern char **environ;
@@ -158,7 +159,7 @@ void lab_job_destroy(struct lab_job *job)
 	static const char *const files[] = { "exe",	    "argv",	  "env",
 					     "cwd",	    "stdout",	  "stderr",
 					     "status",	    "status.tmp", "qemu.log",
-					     "console.log", "signal",	  "monitor.sock",
+					     "console.log", "signal",	  LAB_MONITOR_SOCK,
 					     "started",	    "console.in", "console.out" };
 	GDir *d;
 

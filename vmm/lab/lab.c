@@ -154,7 +154,7 @@ static char **lab_qemu_argv(const struct lab_config *cfg, const struct lab_job *
 		    job->dir);
 	ARG("-serial"), ARG("file:%s/console.log", job->dir);
 	/* For a machine that stops answering: its CPUs, read live (docs/lab.md). */
-	ARG("-monitor"), ARG("unix:%s/monitor.sock,server=on,wait=off", job->dir);
+	ARG("-qmp"), ARG("unix:%s/" LAB_MONITOR_SOCK ",server=on,wait=off", job->dir);
 	ARG("-virtfs"),
 		ARG("local,path=/,mount_tag=host,security_model=none,multidevs=remap,id=host");
 #undef ARG

@@ -3,6 +3,9 @@
 #ifndef VIPI_LAB_MONITOR_H
 #define VIPI_LAB_MONITOR_H
 
+/* In the job's directory: QEMU's QMP socket (-qmp unix:...). */
+#define LAB_MONITOR_SOCK "qmp.sock"
+
 /*
  * Two looks, a second apart, at the CPUs of the lab machine whose job
  * directory is DIR, on one line (g_free): "N rip=R cpl=C hlt=H, ...; 1 s

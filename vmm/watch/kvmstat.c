@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "bench/qmp.h"
+#include "util/qmp.h"
 #include "kvm/stats.h"
 #include "util/log.h"
 #include "watch/watch.h"

@@ -13,7 +13,7 @@
 #include <sys/pidfd.h>
 #include <unistd.h>
 
-#include "bench/qmp.h"
+#include "util/qmp.h"
 #include "util/log.h"
 #include "watch/watch.h"
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "bench/qmp.h"
+#include "util/qmp.h"
 
 #define QMP_RETRY_MS  50
 #define QMP_MAX_VCPUS 1024 /* a bound on what we index by a reply's cpu-index */
@@ -182,6 +182,30 @@ void qmp_quit(struct qmp *q)
 
 	if (r)
 		json_node_unref(r);
+}
+
+char *qmp_hmp(struct qmp *q, const char *cmdline, GError **err)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) args = NULL;
+	g_autoptr(JsonNode) r = NULL;
+	g_autofree char *text = NULL;
+
+	/* The builder escapes CMDLINE as JSON wants; printf would not. */
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "command-line");
+	json_builder_add_string_value(b, cmdline);
+	json_builder_end_object(b);
+	args = json_builder_get_root(b);
+	text = json_to_string(args, FALSE);
+	r = qmp_execute(q, "human-monitor-command", text, err);
+	if (!r)
+		return NULL;
+	if (!JSON_NODE_HOLDS_VALUE(r) || json_node_get_value_type(r) != G_TYPE_STRING) {
+		g_set_error(err, qmp_quark(), 8, "QMP human-monitor-command: not a string");
+		return NULL;
+	}
+	return g_strdup(json_node_get_string(r));
 }
 
 /* qmp_execute() for a command whose "return" is an array. */

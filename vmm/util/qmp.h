@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A small synchronous QMP client over a unix socket (GIO + json-glib), for
- * what the QEMU baseline needs: the capabilities handshake, the vCPU map and
- * per-vCPU KVM statistics from `query-stats` (QEMU >= 7.1).
+ * the three QEMUs vipi talks to: the bench's baseline and `vipi watch`'s
+ * targets (the vCPU map and per-vCPU KVM statistics from `query-stats`, QEMU
+ * >= 7.1) and the lab machine (its human monitor's commands, for a look at
+ * its CPUs when it times out).
  */
-#ifndef VIPI_BENCH_QMP_H
-#define VIPI_BENCH_QMP_H
+#ifndef VIPI_UTIL_QMP_H
+#define VIPI_UTIL_QMP_H
 
 #include <gio/gio.h>
 #include <glib.h>
@@ -42,6 +44,12 @@ GPtrArray *qmp_vcpu_stats(struct qmp *q, GError **err);
  * pid_t in cpu-index order: for tracefs, whose counts are per thread.
  */
 GArray *qmp_vcpu_tids(struct qmp *q, GError **err);
+
+/*
+ * Runs CMDLINE on QEMU's human monitor (human-monitor-command, e.g. "info
+ * registers -a"): its text output (g_free), or NULL and ERR.
+ */
+char *qmp_hmp(struct qmp *q, const char *cmdline, GError **err);
 
 /* Asks QEMU to quit; it may close the socket before answering. */
 void qmp_quit(struct qmp *q);
