@@ -103,6 +103,16 @@ cat >"$out/dom.xml" <<XML
 XML
 virsh -q define "$out/dom.xml" >/dev/null || fail "virsh define"
 virsh -q start vipi-watch >/dev/null || fail "virsh start"
+# libvirt sets its QEMU to every online CPU; the lab's cpuset must still keep
+# the domain's vCPUs off this machine's CPU 0 (docs/lab.md, "A lab machine that dies").
+job_cpus=$(sed -n 's/^Cpus_allowed_list:\t*//p' /proc/self/status)
+n=0
+for t in /proc/$(cat /run/libvirt/qemu/vipi-watch.pid)/task/*; do
+	grep -q '^CPU [0-9]*/KVM$' $t/comm || continue
+	expect_eq "domain $(cat $t/comm): its CPUs" "$(sed -n 's/^Cpus_allowed_list:\t*//p' $t/status)" "$job_cpus"
+	n=$((n + 1))
+done
+expect_eq "domain vCPU threads seen" $n 2
 follow "$out/dom.log"
 echo "libvirt: domain started $(($(date +%s) - t0)) s after libvirtd"
 wait_for "$out/dom.log.t" "vipi_pace: sent=" 120 || fail "domain: no stream: $(tail -3 "$out/dom.log")"

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -104,6 +106,51 @@ static G_NORETURN void guest_exec(char **argv, char **env, const char *cwd, int 
 	_exit(errno == ENOENT ? 127 : 126);
 }
 
+/* A cgroup v2 hierarchy, mounted only while the job's cpuset is set up. */
+#define GUEST_CGROUP "/sys/fs/cgroup"
+
+/* In place: cgroupfs takes no temporary file (g_file_set_contents() makes one). */
+static int guest_write(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : n < 0 ? (int)n : -EIO;
+}
+
+/*
+ * Puts PID 1, and so the job it forks, in a cpuset of CPUS. Affinity alone
+ * is advice the job can undo: libvirt sets every QEMU it starts to all
+ * online CPUs (the watch test's domain ran its vCPUs on CPU 0 that way); a
+ * cpuset bounds every later sched_setaffinity() in the job. The hierarchy is
+ * unmounted again (the cgroup stays while it has members) so that a job
+ * finds no cgroup mount, as before: libvirt would otherwise move its QEMUs
+ * into cgroups of its own, outside this one.
+ */
+static int guest_cpuset(const char *cpus)
+{
+	g_autofree char *pid = g_strdup_printf("%d", getpid());
+	int r;
+
+	if (mount("cgroup2", GUEST_CGROUP, "cgroup2", 0, NULL))
+		return -errno;
+	r = guest_write(GUEST_CGROUP "/cgroup.subtree_control", "+cpuset");
+	if (!r && mkdir(GUEST_CGROUP "/vipi-job", 0755) && errno != EEXIST)
+		r = -errno;
+	if (!r)
+		r = guest_write(GUEST_CGROUP "/vipi-job/cpuset.cpus", cpus);
+	if (!r)
+		r = guest_write(GUEST_CGROUP "/vipi-job/cgroup.procs", pid);
+	umount2(GUEST_CGROUP, MNT_DETACH);
+	return r;
+}
+
 /*
  * The job runs on every CPU but CPU 0 (lab.c gives the machine one more).
  * QEMU's TCG (7.2 and 10.0) clears IGNNE on FXRSTOR/XRSTOR with an unlocked
@@ -113,15 +160,23 @@ static G_NORETURN void guest_exec(char **argv, char **env, const char *cwd, int 
  * lost: a lost NPT bit makes the L2 guest triple-fault, a lost GIF leaves
  * CPU 0 deaf to interrupts and the machine hangs. Kept off CPU 0, KVM never
  * enters a guest there, and CPU 0's hflags2 no longer changes while a job
- * runs (docs/lab.md, "A lab machine that dies").
+ * runs (docs/lab.md, "A lab machine that dies"). A cpuset, not only the
+ * affinity, so that the job cannot undo it (guest_cpuset()).
  */
 static void guest_off_cpu0(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	g_autofree char *cpus = NULL;
 	cpu_set_t set;
+	int r;
 
 	if (n < 2)
 		return;
+	cpus = n > 2 ? g_strdup_printf("1-%ld", n - 1) : g_strdup("1");
+	r = guest_cpuset(cpus);
+	if (r)
+		pr_warn("lab: no cpuset for the job (%s): only its affinity keeps it off CPU 0",
+			strerror(-r));
 	CPU_ZERO(&set);
 	for (long cpu = 1; cpu < n && cpu < CPU_SETSIZE; cpu++)
 		CPU_SET(cpu, &set);
