@@ -130,8 +130,8 @@ static int guest_write(const char *path, const char *s)
  * online CPUs (the watch test's domain ran its vCPUs on CPU 0 that way); a
  * cpuset bounds every later sched_setaffinity() in the job. The hierarchy is
  * unmounted again (the cgroup stays while it has members) so that a job
- * finds no cgroup mount, as before: libvirt would otherwise move its QEMUs
- * into cgroups of its own, outside this one.
+ * finds no cgroup mount, as before: one that found it could move its
+ * processes into cgroups of its own, outside this one (libvirtd can).
  */
 static int guest_cpuset(const char *cpus)
 {
