@@ -105,11 +105,11 @@ virsh -q define "$out/dom.xml" >/dev/null || fail "virsh define"
 virsh -q start vipi-watch >/dev/null || fail "virsh start"
 # libvirt sets its QEMU to every online CPU; the lab's cpuset must still keep
 # the domain's vCPUs off this machine's CPU 0 (docs/lab.md, "A lab machine that dies").
-job_cpus=$(sed -n 's/^Cpus_allowed_list:\t*//p' /proc/self/status)
+cpus_of() { sed -n 's/^Cpus_allowed_list:\t*//p' "$1"; }
 n=0
 for t in /proc/$(cat /run/libvirt/qemu/vipi-watch.pid)/task/*; do
 	grep -q '^CPU [0-9]*/KVM$' $t/comm || continue
-	expect_eq "domain $(cat $t/comm): its CPUs" "$(sed -n 's/^Cpus_allowed_list:\t*//p' $t/status)" "$job_cpus"
+	expect_eq "domain $(cat $t/comm): its CPUs" "$(cpus_of $t/status)" "$(cpus_of /proc/$$/status)"
 	n=$((n + 1))
 done
 expect_eq "domain vCPU threads seen" $n 2

@@ -109,19 +109,17 @@ static G_NORETURN void guest_exec(char **argv, char **env, const char *cwd, int 
 /* A cgroup v2 hierarchy, mounted only while the job's cpuset is set up. */
 #define GUEST_CGROUP "/sys/fs/cgroup"
 
-/* In place: cgroupfs takes no temporary file (g_file_set_contents() makes one). */
-static int guest_write(const char *path, const char *s)
+int lab_sysfs_write(const char *path, const char *text)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
+	ssize_t len = strlen(text), n;
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r;
 
 	if (fd < 0)
 		return -errno;
-	n = write(fd, s, strlen(s));
-	if (n < 0)
-		n = -errno;
+	n = write(fd, text, len);
+	r = n == len ? 0 : n < 0 ? -errno : -EIO;
 	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : n < 0 ? (int)n : -EIO;
+	return r;
 }
 
 /*
@@ -140,13 +138,13 @@ static int guest_cpuset(const char *cpus)
 
 	if (mount("cgroup2", GUEST_CGROUP, "cgroup2", 0, NULL))
 		return -errno;
-	r = guest_write(GUEST_CGROUP "/cgroup.subtree_control", "+cpuset");
+	r = lab_sysfs_write(GUEST_CGROUP "/cgroup.subtree_control", "+cpuset");
 	if (!r && mkdir(GUEST_CGROUP "/vipi-job", 0755) && errno != EEXIST)
 		r = -errno;
 	if (!r)
-		r = guest_write(GUEST_CGROUP "/vipi-job/cpuset.cpus", cpus);
+		r = lab_sysfs_write(GUEST_CGROUP "/vipi-job/cpuset.cpus", cpus);
 	if (!r)
-		r = guest_write(GUEST_CGROUP "/vipi-job/cgroup.procs", pid);
+		r = lab_sysfs_write(GUEST_CGROUP "/vipi-job/cgroup.procs", pid);
 	umount2(GUEST_CGROUP, MNT_DETACH);
 	return r;
 }
@@ -174,9 +172,11 @@ static void guest_off_cpu0(void)
 		return;
 	cpus = n > 2 ? g_strdup_printf("1-%ld", n - 1) : g_strdup("1");
 	r = guest_cpuset(cpus);
-	if (r)
-		pr_warn("lab: no cpuset for the job (%s): only its affinity keeps it off CPU 0",
-			strerror(-r));
+	/* Joining the cpuset set PID 1's affinity to it already. */
+	if (!r)
+		return;
+	pr_warn("lab: no cpuset for the job (%s): only its affinity keeps it off CPU 0",
+		strerror(-r));
 	CPU_ZERO(&set);
 	for (long cpu = 1; cpu < n && cpu < CPU_SETSIZE; cpu++)
 		CPU_SET(cpu, &set);

@@ -106,5 +106,11 @@ int lab_guest_run(const char *jobdir, int *wstatus);
 void lab_guest_finish(const char *jobdir, int status);
 /* PID 1 of the lab machine: holds KVM's text-patching keys on (pin.c). */
 void lab_pin_text(void);
+/*
+ * Writes TEXT to a kernel file (sysfs, tracefs, cgroupfs) in place, in one
+ * write: 0 or -errno (-EIO for a short write). Not g_file_set_contents(),
+ * whose temporary file and rename these file systems refuse.
+ */
+int lab_sysfs_write(const char *path, const char *text);
 
 #endif

@@ -29,7 +29,6 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,18 +42,6 @@
 /* Every kvm event a vipi command enables: kvm/trace.c, watch/tracefs.c. */
 static const char *const pin_events[] = { "kvm_exit",	  "kvm_msr",	   "kvm_entry",
 					  "kvm_apic_ipi", "kvm_hypercall", "kvm_vcpu_wakeup" };
-
-static bool pin_write(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
-	close(fd);
-	return ok;
-}
 
 /* The VM and its vCPU stay open until the machine powers off. */
 static bool pin_kvm(void)
@@ -79,13 +66,13 @@ static bool pin_tracepoints(void)
 		if (mkdir(dir, 0700) && errno != EEXIST)
 			return false;
 		/* Recording off first: the events then only hold their probes. */
-		if (!pin_write(on, "0"))
+		if (lab_sysfs_write(on, "0"))
 			return false;
 		for (size_t e = 0; e < G_N_ELEMENTS(pin_events); e++) {
 			g_autofree char *en = g_build_filename(dir, "events", "kvm", pin_events[e],
 							       "enable", NULL);
 
-			if (!pin_write(en, "1"))
+			if (lab_sysfs_write(en, "1"))
 				return false;
 		}
 	}
