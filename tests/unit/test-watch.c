@@ -270,6 +270,54 @@ static void test_advise(void)
 	advise_clear(&s);
 }
 
+/* The advice's row text for WHAT (its "now" and advice columns). */
+static char *advise_row_of(const char *xml, const char *what)
+{
+	struct watch_fig v[2] = { 0 };
+	struct watch_interval iv = { .seconds = 1, .nv = 2, .v = v };
+	struct watch_costs none = { 0 };
+	struct advise_settings s;
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	g_assert_true(advise_parse(xml, &s));
+	advise_print(f, &s, &iv, &none);
+	fclose(f);
+	advise_clear(&s);
+	lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++)
+		if (g_str_has_prefix(*l, what) && (*l)[strlen(what)] == ' ')
+			return g_strstrip(g_strdup(*l + strlen(what)));
+	return NULL;
+}
+
+/* <vcpu cpuset> holds every vCPU without a vcpupin, and the emulator without an emulatorpin. */
+static void test_advise_vcpu_cpuset(void)
+{
+	g_autofree char *pin = NULL, *emu = NULL, *part = NULL, *automatic = NULL, *none = NULL;
+
+	pin = advise_row_of("<domain><vcpu placement='static' cpuset='1-4'>2</vcpu></domain>",
+			    "vcpupin");
+	emu = advise_row_of("<domain><vcpu placement='static' cpuset='1-4'>2</vcpu></domain>",
+			    "emulatorpin");
+	part = advise_row_of("<domain><vcpu cpuset='1-4'>2</vcpu><cputune>"
+			     "<vcpupin vcpu='0' cpuset='2'/><emulatorpin cpuset='0'/>"
+			     "</cputune></domain>",
+			     "vcpupin");
+	automatic = advise_row_of("<domain><vcpu placement='auto'>2</vcpu></domain>", "vcpupin");
+	none = advise_row_of("<domain><vcpu>2</vcpu></domain>", "emulatorpin");
+	g_assert_true(g_str_has_prefix(pin, "all 1-4 (<vcpu cpuset>) "));
+	g_assert_nonnull(strstr(pin, "pin each vCPU to its own host CPU"));
+	g_assert_true(g_str_has_prefix(emu, "1-4 (<vcpu cpuset>) "));
+	g_assert_nonnull(strstr(emu, "share the vCPUs' CPUs"));
+	g_assert_true(g_str_has_prefix(part, "vcpu 0: 2; others 1-4 (<vcpu cpuset>) "));
+	g_assert_true(g_str_has_prefix(automatic, "all numad's (placement=auto) "));
+	g_assert_true(g_str_has_prefix(none, "(unset) "));
+	g_assert_nonnull(strstr(none, "keep QEMU's own threads"));
+}
+
 /* --json and --csv carry the same counts as the interval. */
 static void test_output(void)
 {
@@ -341,6 +389,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/watch/dropped", test_dropped);
 	g_test_add_func("/watch/estimate", test_estimate);
 	g_test_add_func("/watch/advise", test_advise);
+	g_test_add_func("/watch/advise-vcpu-cpuset", test_advise_vcpu_cpuset);
 	g_test_add_func("/watch/output", test_output);
 	return g_test_run();
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * --advise (advise.h). libvirt 9.0's names: <cputune><vcpupin vcpu cpuset>
- * and <emulatorpin cpuset>, <features><kvm><hint-dedicated|pv-ipi|
+ * and <emulatorpin cpuset>, <vcpu placement cpuset> (the default of every
+ * vCPU without a vcpupin and of the emulator without an emulatorpin),
+ * <features><kvm><hint-dedicated|pv-ipi|
  * poll-control state>, QEMU's cpu-pm only through <qemu:commandline>
  * (-overcommit cpu-pm=on), and halt_poll_ns, which has no libvirt knob:
  * the host's kvm module parameter.
@@ -62,6 +64,12 @@ static void advise_start(GMarkupParseContext *ctx, const char *el, const char **
 	if (!strcmp(el, "qemu:arg") && value && strstr(value, "cpu-pm=on"))
 		s->cpu_pm = true;
 	c->in_vcpu = c->path->len == 1 && !strcmp(el, "vcpu");
+	if (c->in_vcpu) {
+		const char *placement = advise_attr(names, values, "placement");
+
+		s->vcpu_cpuset = g_strdup(advise_attr(names, values, "cpuset"));
+		s->auto_placement = placement && !strcmp(placement, "auto");
+	}
 	g_ptr_array_add(c->path, g_strdup(el));
 }
 
@@ -111,6 +119,7 @@ void advise_clear(struct advise_settings *s)
 {
 	g_clear_pointer(&s->vcpupin, g_ptr_array_unref);
 	g_free(s->emulatorpin);
+	g_free(s->vcpu_cpuset);
 	g_free(s->hint_dedicated);
 	g_free(s->pv_ipi);
 	g_free(s->poll_control);
@@ -123,11 +132,24 @@ static void advise_row(FILE *f, const char *what, const char *now, const char *a
 	fprintf(f, "%-16s %-22s %s\n", what, now ? now : "(unset)", advice);
 }
 
+/*
+ * What holds threads that have no pin of their own: <vcpu cpuset='1-4'>
+ * (all of them share those CPUs and may move among them), numad's choice,
+ * or nothing (every host CPU). NULL for nothing.
+ */
+static char *advise_default_cpus(const struct advise_settings *s)
+{
+	if (s->vcpu_cpuset)
+		return g_strdup_printf("%s (<vcpu cpuset>)", s->vcpu_cpuset);
+	return s->auto_placement ? g_strdup("numad's (placement=auto)") : NULL;
+}
+
 void advise_print(FILE *f, const struct advise_settings *s, const struct watch_interval *iv,
 		  const struct watch_costs *costs)
 {
 	double exits = 0, multi = 0, wakes = 0, dt = iv->seconds > 0 ? iv->seconds : 1;
 	g_autoptr(GString) pins = g_string_new(NULL);
+	g_autofree char *shared = advise_default_cpus(s);
 	struct watch_estimate e;
 	char buf[160];
 
@@ -146,12 +168,17 @@ void advise_print(FILE *f, const struct advise_settings *s, const struct watch_i
 		"(call-function) IPIs/s, %.0f halt wake-ups/s measured:\n",
 		exits, multi, wakes);
 	fprintf(f, "%-16s %-22s %s\n", "setting", "now", "suggested for what was measured");
+	if (shared && s->vcpupin->len < s->vcpus)
+		g_string_append_printf(pins, "%s%s", pins->len ? "; others " : "all ", shared);
 	advise_row(f, "vcpupin", pins->len ? pins->str : NULL,
 		   s->vcpupin->len >= s->vcpus && s->vcpus
 			   ? "every vCPU pinned: keep, one host CPU each"
 			   : "pin each vCPU to its own host CPU (nohz_full vCPUs need one)");
-	advise_row(f, "emulatorpin", s->emulatorpin,
-		   "keep QEMU's own threads (and a vipi poller) off the vCPUs' host CPUs");
+	advise_row(
+		f, "emulatorpin", s->emulatorpin ? s->emulatorpin : shared,
+		s->emulatorpin || !shared
+			? "keep QEMU's own threads (and a vipi poller) off the vCPUs' host CPUs"
+			: "QEMU's own threads share the vCPUs' CPUs: give them CPUs of their own");
 	advise_row(f, "hint-dedicated", s->hint_dedicated,
 		   "on once every vCPU is pinned: the guest then trusts its CPUs not to be shared");
 	snprintf(

@@ -13,8 +13,10 @@
 #include "watch/interval.h"
 
 struct advise_settings {
-	GPtrArray *vcpupin;			      /* "vcpu N: cpuset" strings */
-	char *emulatorpin;			      /* cpuset, NULL: none */
+	GPtrArray *vcpupin;  /* "vcpu N: cpuset" strings */
+	char *emulatorpin;   /* cpuset, NULL: none */
+	char *vcpu_cpuset;   /* <vcpu cpuset>: every unpinned vCPU's and the emulator's default */
+	bool auto_placement; /* <vcpu placement='auto'>: numad chooses the CPUs */
 	char *hint_dedicated, *pv_ipi, *poll_control; /* state='on|off', NULL: unset */
 	bool cpu_pm;	    /* -overcommit ...cpu-pm=on in qemu:commandline */
 	char *halt_poll_ns; /* the host's kvm.halt_poll_ns, NULL: unreadable */
