@@ -79,11 +79,17 @@ mount --bind "$VIPI_BUILD/watch-libvirt-cache" /var/cache/libvirt
 virtlogd -d || fail "virtlogd"
 libvirtd -d || fail "libvirtd"
 t0=$(date +%s)
+# <vcpu cpuset>, as a user's domain may have: --advise must show it (it read
+# only <cputune> and said "(unset)"). It names every online CPU, 0 included,
+# so that libvirt still asks for CPU 0 (below).
+cpus_of() { sed -n 's/^Cpus_allowed_list:\t*//p' "$1"; }
+job_cpus=$(cpus_of /proc/$$/status)
+dom_cpus=$(cat /sys/devices/system/cpu/online)
 cat >"$out/dom.xml" <<XML
 <domain type='kvm'>
   <name>vipi-watch</name>
   <memory unit='MiB'>384</memory>
-  <vcpu>2</vcpu>
+  <vcpu placement='static' cpuset='$dom_cpus'>2</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>$kit/vmlinuz</kernel>
@@ -103,13 +109,13 @@ cat >"$out/dom.xml" <<XML
 XML
 virsh -q define "$out/dom.xml" >/dev/null || fail "virsh define"
 virsh -q start vipi-watch >/dev/null || fail "virsh start"
-# libvirt sets its QEMU to every online CPU; the lab's cpuset must still keep
+# libvirt sets its QEMU to every online CPU (here by <vcpu cpuset>, without it
+# by default); the lab's cpuset must still keep
 # the domain's vCPUs off this machine's CPU 0 (docs/lab.md, "A lab machine that dies").
-cpus_of() { sed -n 's/^Cpus_allowed_list:\t*//p' "$1"; }
 n=0
 for t in /proc/$(cat /run/libvirt/qemu/vipi-watch.pid)/task/*; do
 	grep -q '^CPU [0-9]*/KVM$' $t/comm || continue
-	expect_eq "domain $(cat $t/comm): its CPUs" "$(cpus_of $t/status)" "$(cpus_of /proc/$$/status)"
+	expect_eq "domain $(cat $t/comm): its CPUs" "$(cpus_of $t/status)" "$job_cpus"
 	n=$((n + 1))
 done
 expect_eq "domain vCPU threads seen" $n 2
@@ -119,6 +125,10 @@ wait_for "$out/dom.log.t" "vipi_pace: sent=" 120 || fail "domain: no stream: $(t
 watch5 domain --domain vipi-watch --advise
 expect_eq "domain still running after the watch" "$(virsh domstate vipi-watch)" running
 grep -q '^hint-dedicated' "$out/domain.summary" || fail "no --advise table"
+expect_eq "--advise: vcpupin" "$(sed -n 's/^vcpupin  *\(all [^ ]* (<vcpu cpuset>)\) .*/\1/p' \
+	"$out/domain.summary")" "all $dom_cpus (<vcpu cpuset>)"
+grep -q "^emulatorpin  *$dom_cpus (<vcpu cpuset>) *QEMU's own threads share" "$out/domain.summary" ||
+	fail "--advise: emulatorpin: $(grep '^emulatorpin' "$out/domain.summary")"
 virsh -q destroy vipi-watch >/dev/null
 kill $fpid
 check_status "unknown domain" 66 "no libvirt domain 'nosuch'" -- "$VIPI" watch --domain nosuch

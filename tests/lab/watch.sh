@@ -2,7 +2,8 @@
 # vipi watch on real VMs, in ONE lab boot, each guest streaming
 # call-function-single IPIs from vCPU 0 to vCPU 1 at a known rate
 # (tests/modules/vipi_pace.ko) with vCPU 1 idle:
-#   1. a libvirt domain (a real libvirtd, type='kvm'): --domain, --advise;
+#   1. a libvirt domain (a real libvirtd, type='kvm', <vcpu cpuset>):
+#      --domain, --advise (its cpuset shown);
 #      IPIs/s 0->1 within 5% of the rate, exits by reason = KVM's count per
 #      vCPU within the read skews; the domain still runs afterwards; then
 #      an unknown domain (66) and a domain not running (69);
