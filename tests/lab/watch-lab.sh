@@ -110,8 +110,8 @@ XML
 virsh -q define "$out/dom.xml" >/dev/null || fail "virsh define"
 virsh -q start vipi-watch >/dev/null || fail "virsh start"
 # libvirt sets its QEMU to every online CPU (here by <vcpu cpuset>, without it
-# by default); the lab's cpuset must still keep
-# the domain's vCPUs off this machine's CPU 0 (docs/lab.md, "A lab machine that dies").
+# by default); the lab's cpuset must still keep the domain's vCPUs off this
+# machine's CPU 0 (docs/lab.md, "A lab machine that dies").
 n=0
 for t in /proc/$(cat /run/libvirt/qemu/vipi-watch.pid)/task/*; do
 	grep -q '^CPU [0-9]*/KVM$' $t/comm || continue

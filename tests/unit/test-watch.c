@@ -296,12 +296,12 @@ static char *advise_row_of(const char *xml, const char *what)
 /* <vcpu cpuset> holds every vCPU without a vcpupin, and the emulator without an emulatorpin. */
 static void test_advise_vcpu_cpuset(void)
 {
+	static const char cpuset_only[] =
+		"<domain><vcpu placement='static' cpuset='1-4'>2</vcpu></domain>";
 	g_autofree char *pin = NULL, *emu = NULL, *part = NULL, *automatic = NULL, *none = NULL;
 
-	pin = advise_row_of("<domain><vcpu placement='static' cpuset='1-4'>2</vcpu></domain>",
-			    "vcpupin");
-	emu = advise_row_of("<domain><vcpu placement='static' cpuset='1-4'>2</vcpu></domain>",
-			    "emulatorpin");
+	pin = advise_row_of(cpuset_only, "vcpupin");
+	emu = advise_row_of(cpuset_only, "emulatorpin");
 	part = advise_row_of("<domain><vcpu cpuset='1-4'>2</vcpu><cputune>"
 			     "<vcpupin vcpu='0' cpuset='2'/><emulatorpin cpuset='0'/>"
 			     "</cputune></domain>",
