@@ -14,16 +14,19 @@
  *
  * The sites that flip there are static keys and static calls that go
  * between "off" and "on" as VMs come and go: preempt_notifier_key
- * (KVM_CREATE_VM and the VM's release), apic_sw_disabled (a vCPU's in-kernel
- * LAPIC until its guest enables it) and the kvm tracepoints that vipi
- * hooks: kvm_exit and kvm_msr (vipi run --trace-exits), and those of vipi
- * watch's hist triggers (watch/tracefs.c), whose kvm_vcpu_wakeup site the
- * vCPU threads of a halting guest pass at every wake-up. PID 1 holds each
- * of them on for the machine's life, so no job flips them: a VM with an
- * in-kernel irqchip and one vCPU that never runs, and the tracepoints
- * enabled in two tracefs instances that record nothing (a tracepoint's
- * static call changes with its first and its second probe; a third
- * changes only a pointer).
+ * (KVM_CREATE_VM and the VM's release), apic_sw_disabled (a vCPU's
+ * in-kernel LAPIC until its guest enables it), kvm_has_noapic_vcpu (a vCPU
+ * of a VM without an in-kernel irqchip, such as vipi's own probe guest,
+ * kvm/probe.c; lapic_in_kernel() tests it all over KVM's run loop) and the
+ * kvm tracepoints that vipi hooks: kvm_exit and kvm_msr (vipi run
+ * --trace-exits), and those of vipi watch's hist triggers
+ * (watch/tracefs.c), whose kvm_vcpu_wakeup site the vCPU threads of a
+ * halting guest pass at every wake-up. PID 1 holds each of them on for the
+ * machine's life, so no job flips them: two VMs, one with an in-kernel
+ * irqchip and one without, each with a vCPU that never runs, and the
+ * tracepoints enabled in two tracefs instances that record nothing (a
+ * tracepoint's static call changes with its first and its second probe; a
+ * third changes only a pointer).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,18 +46,33 @@
 static const char *const pin_events[] = { "kvm_exit",	  "kvm_msr",	   "kvm_entry",
 					  "kvm_apic_ipi", "kvm_hypercall", "kvm_vcpu_wakeup" };
 
-/* The VM and its vCPU stay open until the machine powers off. */
+/*
+ * A VM and its vCPU that stay open until the machine powers off: with an
+ * in-kernel irqchip, or without one (a vCPU with no in-kernel LAPIC).
+ */
+static bool pin_vm(int kvm, bool irqchip)
+{
+	int vm = ioctl(kvm, KVM_CREATE_VM, 0);
+
+	if (vm < 0)
+		return false;
+	if ((irqchip && ioctl(vm, KVM_CREATE_IRQCHIP, 0)) || ioctl(vm, KVM_CREATE_VCPU, 0) < 0) {
+		close(vm);
+		return false;
+	}
+	return true;
+}
+
 static bool pin_kvm(void)
 {
-	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC), vm = -1, vcpu = -1;
+	int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	bool ok;
 
-	if (kvm >= 0)
-		vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm >= 0 && !ioctl(vm, KVM_CREATE_IRQCHIP, 0))
-		vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (kvm >= 0)
-		close(kvm);
-	return vcpu >= 0;
+	if (kvm < 0)
+		return false;
+	ok = pin_vm(kvm, true) && pin_vm(kvm, false);
+	close(kvm);
+	return ok;
 }
 
 static bool pin_tracepoints(void)
