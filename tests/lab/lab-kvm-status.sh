@@ -11,7 +11,7 @@
 # and release flip (preempt_notifier_key; apic_sw_disabled, a LAPIC until its
 # guest enables it; kvm_has_noapic_vcpu, a vCPU without an in-kernel LAPIC,
 # such as vipi's probe guest): each key's enable count, read from the running
-# kernel (tests/lab/kcore-word), must be above 0 while no job has a VM.
+# kernel (`tests/lab/kcore word`), must be above 0 while no job has a VM.
 . "$(dirname "$0")/lib.sh"
 events=$(kvm_events)
 [ -n "$events" ] || fail "no kvm events found in vmm/kvm/trace.c and vmm/watch/tracefs.c"
@@ -28,7 +28,7 @@ out=$("$VIPI" lab -- sh -c 'test -c /dev/kvm && echo kvm-ok &&
 			[ "$(cat $f 2>/dev/null)" = 1 ] || echo "not pinned: $e in pin$i"
 		done
 	done &&
-	'"$VIPI_BUILD"'/tests/lab/kcore-word '"$keys"' | while IFS== read -r k n; do
+	'"$VIPI_BUILD"'/tests/lab/kcore word '"$keys"' | while IFS== read -r k n; do
 		[ "$n" != "?" ] && [ "$n" -gt 0 ] && echo "held: $k" || echo "not held: $k ($n)"
 	done &&
 	exit 3')

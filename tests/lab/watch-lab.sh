@@ -13,6 +13,9 @@ priv=$(mktemp -d)
 echo 8 >/proc/sys/kernel/printk
 sysctl -q kernel.softlockup_all_cpu_backtrace=1
 mount -t tmpfs none "$priv" || fail "tmpfs"
+# The kernel's text, looked at every 2 s through the test (watch.sh checks it).
+"$VIPI_BUILD/tests/lab/kcore" watch 2 "$out/text.log" &
+twpid=$!
 
 # follow LOG: LOG.t gets each new line of LOG with this machine's wall
 # clock in front, to find the guest's status lines inside a watch's window.
@@ -246,6 +249,6 @@ tasks() {
 } >"$out/vipi.tasks" 2>&1
 kill $vpid
 wait $vpid
-kill $fpid
+kill $fpid $twpid
 umount /var/cache/libvirt /etc/libvirt
 true

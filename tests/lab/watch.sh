@@ -12,6 +12,8 @@
 #      mid-watch 69; no instance is ever left in tracefs;
 #   3. `vipi run` with the device and takeover on (poller awake): --pid
 #      reports about 0 IPI sender exits on vCPU 0.
+# Throughout, `tests/lab/kcore watch` looks at the lab kernel's text every 2 s:
+# it must not change (vmm/lab/pin.c).
 . "$(dirname "$0")/lib.sh"
 RATE=50
 
@@ -31,7 +33,14 @@ rc=$?
 # Kept for a look (and docs/watch.md): the consoles, the watches' output and files.
 rm -rf "$VIPI_BUILD/watch-last"
 cp -a "$tmp" "$VIPI_BUILD/watch-last"
+# No job may make the lab kernel patch its text (vmm/lab/pin.c).
+text=$(grep -v -e '^range ' -e ' tick$' "$tmp/text.log" 2>/dev/null)
+[ -z "$text" ] || echo "the lab kernel's text changed during the test:
+$text" >&2
 [ $rc -eq 0 ] || fail "in the lab (its files: $VIPI_BUILD/watch-last)"
+grep -q ' tick$' "$tmp/text.log" || fail "kcore watch did not look at the lab kernel's text"
+[ -z "$text" ] || fail "the lab kernel's text changed (above)"
+echo "ok: the lab kernel's text did not change in $(grep -c ' tick$' "$tmp/text.log") looks"
 # The figures, against the guests' own counts over each watch's window.
 check() {
 	python3 "$VIPI_SRC/tests/lab/watch-check.py" "$tmp/$1.json" $RATE "$2" "$tmp/$3.log.t" && return
