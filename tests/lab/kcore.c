@@ -126,13 +126,13 @@ static const char *kc_name_at(GArray *syms, unsigned long addr, unsigned long *o
 static int kc_word(int n, char **names)
 {
 	GArray *syms = kc_syms(false);
-	bool open = kc_open();
+	bool readable = kc_open();
 
 	for (int i = 0; i < n; i++) {
 		unsigned long va = kc_addr_of(syms, names[i]);
 		guint32 w;
 
-		if (open && va && kc_read(va, &w, sizeof(w)))
+		if (readable && va && kc_read(va, &w, sizeof(w)))
 			printf("%s=%u\n", names[i], w);
 		else
 			printf("%s=?\n", names[i]);
