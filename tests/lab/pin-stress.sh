@@ -19,26 +19,8 @@
 SECS=${VIPI_PIN_STRESS_S:-300}
 WHAT=${VIPI_PIN_STRESS_WHAT:-events}
 
-if [ -n "${VIPI_IN_LAB:-}" ]; then
-	out=$STRESS_DIR
-	EVENTS=$(kvm_events)
-	kit=$VIPI_BUILD/guest
-	# A stall's soft lockups, with every CPU's backtrace, on the lab console.
-	echo 8 >/proc/sys/kernel/printk
-	sysctl -q kernel.softlockup_all_cpu_backtrace=1
-	qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 384M -kernel "$kit/vmlinuz" \
-		-initrd "$out/w.cpio.gz" -append "console=ttyS0 loglevel=6 panic=-1" \
-		-display none -nodefaults -no-reboot -serial "file:$out/qemu.log" &
-	qpid=$!
-	wait_for "$out/qemu.log" "vipi_pace: sent=" 120 ||
-		fail "the guest sends no IPIs: $(tail -3 "$out/qemu.log")"
-	if [ "$WHAT" = vms ]; then
-		"$VIPI_BUILD/tests/lab/vm-churn" $SECS "$out/progress" || fail "vm-churn failed"
-		kill -0 $qpid || fail "the guest ended during the churn"
-		kill $qpid
-		wait $qpid
-		exit 0
-	fi
+# toggle_events: the events stress, its count to $out/progress once a second.
+toggle_events() {
 	inst=/sys/kernel/tracing/instances/vipi-pin-stress
 	mkdir "$inst" || fail "cannot make $inst"
 	echo 0 >"$inst/tracing_on"
@@ -56,10 +38,30 @@ if [ -n "${VIPI_IN_LAB:-}" ]; then
 	done
 	echo $n >"$out/progress"
 	rmdir "$inst" || fail "cannot remove $inst"
-	kill -0 $qpid || fail "the guest ended during the toggles"
+	echo "$n toggles in $SECS s"
+}
+
+if [ -n "${VIPI_IN_LAB:-}" ]; then
+	out=$STRESS_DIR
+	EVENTS=$(kvm_events)
+	kit=$VIPI_BUILD/guest
+	# A stall's soft lockups, with every CPU's backtrace, on the lab console.
+	echo 8 >/proc/sys/kernel/printk
+	sysctl -q kernel.softlockup_all_cpu_backtrace=1
+	qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 384M -kernel "$kit/vmlinuz" \
+		-initrd "$out/w.cpio.gz" -append "console=ttyS0 loglevel=6 panic=-1" \
+		-display none -nodefaults -no-reboot -serial "file:$out/qemu.log" &
+	qpid=$!
+	wait_for "$out/qemu.log" "vipi_pace: sent=" 120 ||
+		fail "the guest sends no IPIs: $(tail -3 "$out/qemu.log")"
+	if [ "$WHAT" = vms ]; then
+		"$VIPI_BUILD/tests/lab/vm-churn" $SECS "$out/progress" || fail "vm-churn failed"
+	else
+		toggle_events
+	fi
+	kill -0 $qpid || fail "the guest ended during the $WHAT stress"
 	kill $qpid
 	wait $qpid
-	echo "$n toggles in $SECS s"
 	exit 0
 fi
 
